@@ -1,0 +1,43 @@
+/** What the UI and the CLI know about an opened dataset. The numbers themselves stay on the host. */
+export interface DatasetSummary {
+  /** Host-assigned handle, unique for this session. */
+  id: string;
+  /** Display name: the file name, or the generator's description for synthetic data. */
+  name: string;
+  /** Absolute path of the source file; null for data generated in memory. */
+  path: string | null;
+  /** SHA-256 of the source file's bytes (hex); for generated data, of its canonical CSV form. */
+  sha256: string;
+  sizeBytes: number;
+  rows: number;
+  /** Number of feature columns (d). */
+  dims: number;
+  featureNames: string[];
+  labelColumn: string;
+  idColumn: string | null;
+  classNames: string[];
+  /** Rows per class, indexed like classNames. */
+  classCounts: number[];
+}
+
+/** One row as the row inspector shows it. */
+export interface RowDetail {
+  datasetId: string;
+  /** Zero-based position in the file's data rows (header excluded). */
+  index: number;
+  id: string;
+  labelIndex: number;
+  label: string;
+  features: number[];
+  featureNames: string[];
+}
+
+/** Parameters of the in-memory generator of embedding datasets with planted poison. */
+export interface SyntheticSpec {
+  rows: number;
+  dims: number;
+  classes: number;
+  /** Fraction of the target class that is replaced by a backdoor sub-population, in [0, 0.5). */
+  poisonFraction: number;
+  seed: number;
+}

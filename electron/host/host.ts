@@ -1,5 +1,17 @@
-// SIGNATURE STUB — being implemented now by the lead; the exported names and types below are stable.
-import type { AppInfo, AssayApi, AssayEvents, Unsubscribe } from '../../shared/contract/api.ts';
+import { EventEmitter } from 'node:events';
+import { resolve } from 'node:path';
+import type { AppInfo, AssayApi, AssayEvents, JobResult, Unsubscribe } from '../../shared/contract/api.ts';
+import type { SyntheticSpec } from '../../shared/domain/dataset.ts';
+import type { JobInfo } from '../../shared/domain/jobs.ts';
+import type { SyntheticData } from '../../shared/engine/synthetic.ts';
+import type { TableRoles } from '../../shared/engine/table.ts';
+import type { LoadedTable } from '../workers/load.worker.ts';
+import { appVersion } from './app-root.ts';
+import { DatasetStore } from './datasets.ts';
+import { runSpectral } from './detectors.ts';
+import { HostError } from './errors.ts';
+import { JobService, JobStateError, type JobContext } from './jobs.ts';
+import { WorkerPool } from './pool.ts';
 
 export interface HostOptions {
   transport: AppInfo['transport'];
@@ -14,6 +26,123 @@ export interface HostOptions {
 export interface Host extends AssayApi {
   on<E extends keyof AssayEvents>(event: E, listener: (payload: AssayEvents[E]) => void): Unsubscribe;
   close(): Promise<void>;
+  /** The services themselves, for the CLI and tests. */
+  readonly pool: WorkerPool;
+  readonly jobs: JobService;
+  readonly datasets: DatasetStore;
 }
 
-export declare function createHost(options: HostOptions): Host;
+export function createHost(options: HostOptions): Host {
+  const events = new EventEmitter();
+  const pool = new WorkerPool({ threads: options.threads });
+  const jobs = new JobService((job) => events.emit('jobUpdate', job));
+  const datasets = new DatasetStore();
+
+  const loadFile = (path: string, roles: TableRoles): JobInfo =>
+    jobs.submit('load', { path, ...roles }, async (ctx) => {
+      const table = await pool.run<LoadedTable>('load', 'loadCsv', { path, roles }, workerOptions(ctx, 'reading'));
+      return datasets.add({
+        features: table.features,
+        labels: table.labels,
+        ids: table.ids,
+        summary: {
+          name: path.split(/[\\/]/).pop() ?? path,
+          path,
+          sha256: table.sha256,
+          sizeBytes: table.sizeBytes,
+          rows: table.rows,
+          dims: table.featureNames.length,
+          featureNames: table.featureNames,
+          labelColumn: table.labelColumn,
+          idColumn: table.idColumn,
+          classNames: table.classNames,
+        },
+      });
+    });
+
+  const api: AssayApi = {
+    async getAppInfo() {
+      return {
+        version: appVersion(),
+        transport: options.transport,
+        samplePath: options.samplePath,
+        initialDataset: options.initialDataset ?? null,
+      };
+    },
+    async openDataset({ path, labelColumn, idColumn }) {
+      return loadFile(resolve(path), { labelColumn, idColumn });
+    },
+    async openSample() {
+      return loadFile(options.samplePath, { labelColumn: 'label', idColumn: 'id' });
+    },
+    async generateSynthetic(spec: SyntheticSpec) {
+      return jobs.submit('synthesize', spec, async (ctx) => {
+        const data = await pool.run<SyntheticData & { sha256: string }>('load', 'synthesize', { spec }, workerOptions(ctx, 'generating'));
+        return datasets.add({
+          features: data.features,
+          labels: data.labels,
+          ids: data.ids,
+          summary: {
+            name: `synthetic ${spec.rows}×${spec.dims}, ${spec.classes} classes, ${(spec.poisonFraction * 100).toFixed(1)}% backdoor (seed ${spec.seed})`,
+            path: null,
+            sha256: data.sha256,
+            sizeBytes: data.features.byteLength,
+            rows: spec.rows,
+            dims: spec.dims,
+            featureNames: data.featureNames,
+            labelColumn: 'label',
+            idColumn: 'id',
+            classNames: data.classNames,
+          },
+        });
+      });
+    },
+    async listDatasets() {
+      return datasets.list();
+    },
+    async getRow({ datasetId, index }) {
+      return datasets.row(datasetId, index);
+    },
+    async runDetector({ datasetId, params }) {
+      const dataset = datasets.get(datasetId);
+      return jobs.submit('spectral', { datasetId, ...params }, (ctx) => runSpectral(pool, dataset, params, ctx));
+    },
+    async cancelJob({ jobId }) {
+      return asHostError(() => jobs.cancel(jobId));
+    },
+    async listJobs() {
+      return jobs.list();
+    },
+    async getJobResult({ jobId }) {
+      return asHostError(() => jobs.result(jobId) as JobResult);
+    },
+  };
+
+  return {
+    ...api,
+    pool,
+    jobs,
+    datasets,
+    on(event, listener) {
+      events.on(event, listener);
+      return () => events.off(event, listener);
+    },
+    async close() {
+      events.removeAllListeners();
+      await pool.close();
+    },
+  };
+}
+
+function workerOptions(ctx: JobContext, stage: string) {
+  return { signal: ctx.signal, onProgress: (p: { fraction: number; message: string }) => ctx.progress(p.fraction, stage, p.message) };
+}
+
+function asHostError<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    if (error instanceof JobStateError) throw new HostError(error.message.startsWith('no job') ? 'not-found' : 'bad-request', error.message);
+    throw error;
+  }
+}

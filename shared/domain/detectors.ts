@@ -33,6 +33,11 @@ export interface SpectralResult {
   scores: Float64Array;
   /** 1 where the row is flagged. */
   flagged: Uint8Array;
+  /**
+   * Class index of each row (the dataset's labels, indexing `classes[k].classIndex` / the summary's classNames),
+   * so the UI can split the per-row arrays by class without one call per row.
+   */
+  labels: Int32Array;
   /** Class-local PCA coordinates, interleaved x0,y0,x1,y1,…; x is the spectral direction v_c. */
   projection: Float32Array;
   classes: SpectralClassResult[];

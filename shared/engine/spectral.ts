@@ -89,7 +89,10 @@ export function spectralSignatureClass(
     py[r] = b;
   }
 
-  const budget = Math.min(n, Math.ceil(params.budgetFactor * params.epsilon * n));
+  // The product carries rounding error (1.5 · 0.1 · 100 = 15.000000000000002), which a bare ceil turns into
+  // one extra flagged row; shave a relative 1e-12 off first, far more than the error and far less than a row.
+  const raw = params.budgetFactor * params.epsilon * n;
+  const budget = Math.min(n, Math.ceil(raw - 1e-12 * raw));
   const threshold = flagTop(scores, budget, flagged);
   onProgress?.(1);
   return {

@@ -1,0 +1,60 @@
+import type { DatasetSummary, RowDetail } from '../../shared/domain/dataset.ts';
+import { HostError } from './errors.ts';
+
+/** A dataset held by the host: features on a SharedArrayBuffer so workers read them without a copy. */
+export interface LoadedDataset {
+  summary: DatasetSummary;
+  /** Row-major rows × dims. */
+  features: Float32Array;
+  labels: Int32Array;
+  /** Row ids in row order; null = the 1-based row numbers. */
+  ids: string[] | null;
+}
+
+export type NewDataset = Omit<LoadedDataset, 'summary'> & {
+  summary: Omit<DatasetSummary, 'id' | 'classCounts'>;
+};
+
+export function rowId(dataset: Pick<LoadedDataset, 'ids'>, index: number): string {
+  return dataset.ids ? dataset.ids[index] : String(index + 1);
+}
+
+/** The datasets open in this session, by id. */
+export class DatasetStore {
+  private readonly datasets = new Map<string, LoadedDataset>();
+  private next = 1;
+
+  add(data: NewDataset): DatasetSummary {
+    const classCounts = new Array<number>(data.summary.classNames.length).fill(0);
+    for (const c of data.labels) classCounts[c]++;
+    const summary: DatasetSummary = { ...data.summary, id: `ds-${this.next++}`, classCounts };
+    this.datasets.set(summary.id, { ...data, summary });
+    return summary;
+  }
+
+  get(id: string): LoadedDataset {
+    const dataset = this.datasets.get(id);
+    if (!dataset) throw new HostError('not-found', `no open dataset with id '${id}'`);
+    return dataset;
+  }
+
+  list(): DatasetSummary[] {
+    return [...this.datasets.values()].map((d) => d.summary);
+  }
+
+  row(id: string, index: number): RowDetail {
+    const dataset = this.get(id);
+    const { rows, dims, featureNames, classNames } = dataset.summary;
+    if (index >= rows) throw new HostError('bad-request', `row ${index} is out of range: dataset '${dataset.summary.name}' has ${rows} rows`);
+    const labelIndex = dataset.labels[index];
+    return {
+      datasetId: id,
+      index,
+      id: rowId(dataset, index),
+      labelIndex,
+      label: classNames[labelIndex],
+      features: Array.from(dataset.features.subarray(index * dims, (index + 1) * dims)),
+      featureNames,
+    };
+  }
+}

@@ -12,9 +12,18 @@ export type WorkerName = 'load' | 'detect' | (string & {});
  */
 export function workerFile(name: WorkerName, from: string = import.meta.url): { filename: string; execArgv: string[] } {
   if (from.endsWith('.ts')) {
-    return { filename: new URL(`../workers/${name}.worker.ts`, from).href, execArgv: ['--import', 'tsx'] };
+    return { filename: new URL(`../workers/${name}.worker.ts`, from).href, execArgv: ['--import', tsxLoader()] };
   }
   return { filename: new URL(`./workers/${name}.worker.mjs`, from).href, execArgv: [] };
+}
+
+/** tsx's loader by absolute URL, so workers find it whatever the working directory. */
+function tsxLoader(): string {
+  try {
+    return import.meta.resolve('tsx');
+  } catch {
+    return 'tsx';
+  }
 }
 
 export interface RunOptions {

@@ -69,8 +69,8 @@ export async function loadCsv(task: { path: string; roles: TableRoles; progressP
           // A quoted field may span lines; count them so messages name the right line.
           for (const f of fields) for (let at = f.indexOf('\n'); at >= 0; at = f.indexOf('\n', at + 1)) line++;
         } catch (error) {
+          fail(error); // before abort(): abort() calls complete() synchronously
           parser.abort();
-          fail(error);
         }
       },
       complete: () => {

@@ -11,7 +11,7 @@ import type { JobInfo, JobKinds } from '../domain/jobs.ts';
 
 export interface AppInfo {
   version: string;
-  transport: 'electron' | 'served';
+  transport: 'electron' | 'served' | 'cli';
   /** Absolute path of the bundled sample dataset. */
   samplePath: string;
   /** Dataset the app was started on (command line), opened by the UI at start; null when none. */

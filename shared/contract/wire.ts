@@ -19,6 +19,9 @@ const TYPED = {
   Uint16Array,
   Int8Array,
   Uint8Array,
+  Uint8ClampedArray,
+  BigInt64Array,
+  BigUint64Array,
 } as const;
 type TypedName = keyof typeof TYPED;
 type Typed = InstanceType<(typeof TYPED)[TypedName]>;
@@ -30,7 +33,10 @@ const align8 = (n: number) => (n + 7) & ~7;
 function typedName(value: unknown): TypedName | null {
   if (!ArrayBuffer.isView(value) || value instanceof DataView) return null;
   const name = value.constructor.name;
-  return Object.prototype.hasOwnProperty.call(TYPED, name) ? (name as TypedName) : null;
+  if (Object.prototype.hasOwnProperty.call(TYPED, name)) return name as TypedName;
+  // A subclass such as Node's Buffer (a Uint8Array) travels as its base type.
+  for (const base of Object.keys(TYPED) as TypedName[]) if (value instanceof TYPED[base]) return base;
+  return null;
 }
 
 function bufferOffsets(headerLength: number, byteLengths: number[]): number[] {

@@ -86,7 +86,8 @@ export class TableBuilder {
       }
       seen.set(name, i);
     });
-    const columns = header.map((h) => `'${h}'`).join(', ');
+    const shown = header.slice(0, 12).map((h) => `'${h}'`).join(', ');
+    const columns = header.length > 12 ? `${shown}, … (${header.length} in all)` : shown;
     if (roles.labelColumn !== null) {
       this.labelAt = header.indexOf(roles.labelColumn);
       if (this.labelAt < 0) throw new DataError(file, `there is no label column '${roles.labelColumn}'; the columns are ${columns}`);

@@ -1,0 +1,89 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { samplePath } from '../../electron/host/app-root.ts';
+import { createHost, type Host } from '../../electron/host/host.ts';
+import { rowsByClass } from '../../shared/engine/matrix.ts';
+import { spectralSignatureClass } from '../../shared/engine/spectral.ts';
+
+const bin = fileURLToPath(new URL('../../bin/assay.mjs', import.meta.url));
+const truth = JSON.parse(readFileSync(samplePath().replace('.csv', '.truth.json'), 'utf8')) as { poisonedIds: string[]; targetClass: string };
+
+function assay(args: string[], cwd = tmpdir()): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { cwd, timeout: 60_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('assay scan', () => {
+  let dir: string;
+  let host: Host;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'assay-cli-'));
+    host = createHost({ transport: 'cli', samplePath: samplePath(), threads: 1 });
+  });
+  afterAll(() => host.close());
+
+  it('writes per-row scores equal to the engine, flagged ids, parameters and the SHA-256', async () => {
+    const out = join(dir, 'scan.json');
+    const eps = 45 / 300; // the planted fraction of the target class
+    const run = await assay(['scan', samplePath(), '--label', 'label', '--detector', 'spectral', '--eps', String(eps), '--json', out]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+
+    const open = await host.openSample();
+    await host.jobs.settled(open.id);
+    const dataset = host.jobs.result<'load'>(open.id).value;
+    const loaded = host.datasets.get(dataset.id);
+    expect(report.dataset.sha256).toBe(dataset.sha256);
+    expect(report.dataset.sha256).toMatch(/^[0-9a-f]{64}$/);
+
+    const spectral = report.detectors[0];
+    expect(spectral.params).toEqual({ epsilon: eps, budgetFactor: 1.5 });
+    expect(spectral.scores).toHaveLength(dataset.rows);
+    const byClass = rowsByClass(loaded.labels, dataset.classNames.length);
+    byClass.forEach((rows) => {
+      const engine = spectralSignatureClass({ data: loaded.features, rows: dataset.rows, cols: dataset.dims }, rows, spectral.params);
+      rows.forEach((row, r) => expect(spectral.scores[row]).toBe(engine.scores[r]));
+    });
+
+    const flagged = new Set<string>(spectral.flaggedIds);
+    const found = truth.poisonedIds.filter((id) => flagged.has(id)).length;
+    expect(found / truth.poisonedIds.length).toBeGreaterThanOrEqual(0.95);
+    expect(spectral.flaggedRows.map((i: number) => loaded.ids![i])).toEqual(spectral.flaggedIds);
+  });
+
+  it('exits 1 naming a missing file', async () => {
+    const run = await assay(['scan', join(dir, 'missing.csv'), '--json', join(dir, 'x.json')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('missing.csv');
+  });
+
+  it('exits 1 naming the line and column of a non-numeric feature', async () => {
+    const file = join(dir, 'bad.csv');
+    writeFileSync(file, 'id,label,a,b\n1,x,0.5,1\n2,y,0.25,oops\n');
+    const run = await assay(['scan', file]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("bad.csv, line 3, column 'b'");
+  });
+
+  it('exits 1 naming a label column that does not exist', async () => {
+    const run = await assay(['scan', samplePath(), '--label', 'nope']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("no label column 'nope'");
+  });
+
+  it('exits 2 with usage on bad arguments', async () => {
+    for (const args of [['scan'], ['scan', samplePath(), '--eps', '7'], ['scan', samplePath(), '--detector', 'magic'], ['frobnicate']]) {
+      const run = await assay(args);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr.length).toBeGreaterThan(0);
+    }
+  });
+});

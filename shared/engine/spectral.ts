@@ -89,10 +89,7 @@ export function spectralSignatureClass(
     py[r] = b;
   }
 
-  // The product carries rounding error (1.5 · 0.1 · 100 = 15.000000000000002), which a bare ceil turns into
-  // one extra flagged row; shave a relative 1e-12 off first, far more than the error and far less than a row.
-  const raw = params.budgetFactor * params.epsilon * n;
-  const budget = Math.min(n, Math.ceil(raw - 1e-12 * raw));
+  const budget = removalBudget(params, n);
   const threshold = flagTop(scores, budget, flagged);
   onProgress?.(1);
   return {
@@ -102,6 +99,14 @@ export function spectralSignatureClass(
     flagged,
     stats: { count: n, flagged: budget, threshold, eigenvalues: eig.ritzValues, iterations: eig.iterations, converged: eig.converged },
   };
+}
+
+/** Rows removed from a class of n rows: ⌈budgetFactor · ε · n⌉ (Tran et al. 2018 use budgetFactor = 1.5). */
+export function removalBudget(params: SpectralParams, n: number): number {
+  // The product carries rounding error (1.5 · 0.1 · 100 = 15.000000000000002), which a bare ceil turns into
+  // one extra flagged row; shave a relative 1e-12 off first, far more than the error and far less than a row.
+  const raw = params.budgetFactor * params.epsilon * n;
+  return Math.min(n, Math.ceil(raw - 1e-12 * raw));
 }
 
 /**

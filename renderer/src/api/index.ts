@@ -1,0 +1,1 @@
+export { getClient, setClientForTests } from './client.ts';

@@ -1,0 +1,107 @@
+import { useEffect } from 'react';
+import { getClient } from '../api/client.ts';
+import { DatasetSummary } from '../features/dataset/index.ts';
+import { DetectorPanel } from '../features/detect/index.ts';
+import { JobBar, JobList } from '../features/jobs/index.ts';
+import { RowInspector } from '../features/rows/index.ts';
+import { StartScreen } from '../features/start/index.ts';
+import { ClassPicker, TriagePlots } from '../features/triage/index.ts';
+import { listenToJobs, startJob, useStore } from '../store/index.ts';
+
+/** Connects to the host once: app info, job events, and the dataset named on the command line. */
+function useHostSession(): void {
+  useEffect(() => {
+    const off = listenToJobs();
+    let stale = false;
+    getClient()
+      .getAppInfo()
+      .then((info) => {
+        if (stale) return;
+        useStore.getState().setAppInfo(info);
+        const initial = info.initialDataset;
+        if (initial && !useStore.getState().dataset) {
+          void startJob('Open dataset', () => getClient().openDataset(initial));
+        }
+      })
+      .catch((err: unknown) => useStore.getState().showError('Connect to Assay', err));
+    return () => {
+      stale = true;
+      off();
+    };
+  }, []);
+}
+
+function ErrorBanner() {
+  const error = useStore((s) => s.error);
+  const clearError = useStore((s) => s.clearError);
+  if (!error) return null;
+  return (
+    <div className="error-banner" role="alert" data-testid="error-message">
+      <strong>{error.context}:</strong> <span className="error-body">{error.message}</span>
+      <button type="button" className="btn small" onClick={clearError} aria-label="Dismiss error">
+        ×
+      </button>
+    </div>
+  );
+}
+
+function Header() {
+  const dataset = useStore((s) => s.dataset);
+  const view = useStore((s) => s.view);
+  const setView = useStore((s) => s.setView);
+  const info = useStore((s) => s.appInfo);
+  return (
+    <header className="appbar">
+      <span className="brand">Assay</span>
+      {dataset && view === 'workspace' && (
+        <span className="appbar-dataset" title={dataset.path ?? dataset.name}>
+          {dataset.name}
+        </span>
+      )}
+      <span className="spacer" />
+      {view === 'workspace' && (
+        <button type="button" className="btn small" data-testid="go-start" onClick={() => setView('start')}>
+          Open another dataset
+        </button>
+      )}
+      {info && (
+        <span className="muted small" title={`transport: ${info.transport}`}>
+          v{info.version}
+        </span>
+      )}
+    </header>
+  );
+}
+
+function Workspace() {
+  return (
+    <main className="workspace" data-testid="workspace">
+      <aside className="col-left">
+        <DatasetSummary />
+        <DetectorPanel />
+        <JobList />
+      </aside>
+      <div className="col-main">
+        <ClassPicker />
+        <TriagePlots />
+      </div>
+      <aside className="col-right">
+        <RowInspector />
+      </aside>
+    </main>
+  );
+}
+
+export function App() {
+  useHostSession();
+  const view = useStore((s) => s.view);
+  const hasDataset = useStore((s) => s.dataset !== null);
+  return (
+    <div className="app">
+      <Header />
+      <JobBar />
+      <ErrorBanner />
+      {view === 'workspace' && hasDataset ? <Workspace /> : <StartScreen />}
+    </div>
+  );
+}

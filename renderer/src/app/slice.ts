@@ -1,0 +1,39 @@
+import type { StateCreator } from 'zustand';
+import type { AppInfo } from '../../../shared/contract/api.ts';
+import type { State } from '../store/store.ts';
+
+export interface AppNotice {
+  /** What the analyst was doing, e.g. "Open dataset". */
+  context: string;
+  message: string;
+}
+
+export interface AppData {
+  appInfo: AppInfo | null;
+  /** Which screen is up: the start screen, or the workspace of the open dataset. */
+  view: 'start' | 'workspace';
+  /** The last error from the host, shown until dismissed or replaced. */
+  error: AppNotice | null;
+}
+
+export interface AppSlice extends AppData {
+  setAppInfo(info: AppInfo): void;
+  setView(view: AppData['view']): void;
+  showError(context: string, err: unknown): void;
+  clearError(): void;
+}
+
+export const appInitial: AppData = { appInfo: null, view: 'start', error: null };
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+export const createAppSlice: StateCreator<State, [], [], AppSlice> = (set) => ({
+  ...appInitial,
+  setAppInfo: (appInfo) => set({ appInfo }),
+  setView: (view) => set({ view }),
+  showError: (context, err) => set({ error: { context, message: errorMessage(err) } }),
+  clearError: () => set({ error: null }),
+});

@@ -1,0 +1,1 @@
+export { DatasetSummary } from './DatasetSummary.tsx';

@@ -1,0 +1,19 @@
+import type { StateCreator } from 'zustand';
+import type { DatasetSummary } from '../../../../shared/domain/dataset.ts';
+import type { State } from '../../store/store.ts';
+
+export interface DatasetData {
+  /** The dataset the workspace shows; null before one is opened. */
+  dataset: DatasetSummary | null;
+}
+
+export interface DatasetSlice extends DatasetData {
+  setDataset(dataset: DatasetSummary | null): void;
+}
+
+export const datasetInitial: DatasetData = { dataset: null };
+
+export const createDatasetSlice: StateCreator<State, [], [], DatasetSlice> = (set) => ({
+  ...datasetInitial,
+  setDataset: (dataset) => set({ dataset }),
+});

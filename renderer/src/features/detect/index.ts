@@ -1,0 +1,1 @@
+export { DetectorPanel } from './DetectorPanel.tsx';

@@ -1,0 +1,2 @@
+export { JobBar } from './JobBar.tsx';
+export { JobList } from './JobList.tsx';

@@ -1,0 +1,1 @@
+export { RowInspector } from './RowInspector.tsx';

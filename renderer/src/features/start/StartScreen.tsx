@@ -1,0 +1,164 @@
+import { useState, type FormEvent } from 'react';
+import { getClient } from '../../api/client.ts';
+import { startJob, useStore } from '../../store/index.ts';
+import { isFinal } from '../../../../shared/domain/jobs.ts';
+
+const SYNTH_DEFAULTS = { rows: '200000', dims: '512', classes: '10', poisonFraction: '0.05', seed: '1' };
+
+type SynthField = keyof typeof SYNTH_DEFAULTS;
+
+const SYNTH_FIELDS: { key: SynthField; id: string; label: string; hint: string; step: string }[] = [
+  { key: 'rows', id: 'synth-rows', label: 'Rows', hint: '20 – 5,000,000', step: '1' },
+  { key: 'dims', id: 'synth-dims', label: 'Dimensions', hint: '2 – 4096', step: '1' },
+  { key: 'classes', id: 'synth-classes', label: 'Classes', hint: '2 – 1000', step: '1' },
+  { key: 'poisonFraction', id: 'synth-poison', label: 'Poison fraction', hint: 'of the target class, 0 – 0.49', step: '0.01' },
+  { key: 'seed', id: 'synth-seed', label: 'Seed', hint: 'same seed, same data', step: '1' },
+];
+
+/** Parses the synthetic form; returns the first problem naming its field, or the spec. */
+function parseSynthetic(form: typeof SYNTH_DEFAULTS) {
+  const num = (key: SynthField, label: string, integer: boolean) => {
+    const raw = form[key].trim();
+    const v = Number(raw);
+    if (raw === '' || !Number.isFinite(v)) return `'${label}' must be a number (got '${form[key]}').`;
+    if (integer && !Number.isInteger(v)) return `'${label}' must be a whole number (got ${raw}).`;
+    return v;
+  };
+  const values: Record<SynthField, number> = { rows: 0, dims: 0, classes: 0, poisonFraction: 0, seed: 0 };
+  for (const f of SYNTH_FIELDS) {
+    const v = num(f.key, f.label, f.key !== 'poisonFraction');
+    if (typeof v === 'string') return { ok: false as const, message: v };
+    values[f.key] = v;
+  }
+  return { ok: true as const, value: values };
+}
+
+export function StartScreen() {
+  const busyLoading = useStore((s) =>
+    Object.values(s.jobs).some((j) => s.ownJobIds[j.id] && (j.kind === 'load' || j.kind === 'synthesize') && !isFinal(j.status)),
+  );
+  const hasDataset = useStore((s) => s.dataset !== null);
+  const samplePath = useStore((s) => s.appInfo?.samplePath ?? null);
+  const setView = useStore((s) => s.setView);
+  const showError = useStore((s) => s.showError);
+
+  const [path, setPath] = useState('');
+  const [labelColumn, setLabelColumn] = useState('label');
+  const [idColumn, setIdColumn] = useState('');
+  const [synth, setSynth] = useState(SYNTH_DEFAULTS);
+
+  const openFile = (e: FormEvent) => {
+    e.preventDefault();
+    if (!path.trim()) {
+      showError('Open dataset', "Enter the file's path, e.g. /data/embeddings.csv.");
+      return;
+    }
+    void startJob('Open dataset', () =>
+      getClient().openDataset({
+        path: path.trim(),
+        labelColumn: labelColumn.trim() || null,
+        idColumn: idColumn.trim() || null,
+      }),
+    );
+  };
+
+  const generate = (e: FormEvent) => {
+    e.preventDefault();
+    const parsed = parseSynthetic(synth);
+    if (!parsed.ok) {
+      showError('Generate synthetic dataset', parsed.message);
+      return;
+    }
+    void startJob('Generate synthetic dataset', () => getClient().generateSynthetic(parsed.value));
+  };
+
+  return (
+    <main className="start" data-testid="start-screen">
+      <section className="start-hero">
+        <h1>Assay</h1>
+        <p className="lede">
+          Assay looks for poisoned, backdoored or mislabeled rows in a training set: open the data, run detectors
+          such as spectral signatures, and see per class which rows stand out — offline, on this machine.
+        </p>
+        <div className="hero-actions">
+          <button
+            type="button"
+            className="btn primary big"
+            data-testid="open-sample"
+            disabled={busyLoading}
+            onClick={() => void startJob('Open sample dataset', () => getClient().openSample())}
+          >
+            Open sample dataset
+          </button>
+          {hasDataset && (
+            <button type="button" className="btn" onClick={() => setView('workspace')}>
+              Back to the open dataset
+            </button>
+          )}
+        </div>
+        {samplePath && (
+          <p className="muted small" title={samplePath}>
+            A backdoored embedding set bundled with Assay.
+          </p>
+        )}
+      </section>
+
+      <div className="start-cards">
+        <form className="card" onSubmit={openFile} aria-labelledby="open-file-title">
+          <h2 id="open-file-title">Open a file</h2>
+          <p className="muted small">CSV or TSV: one row per example, numeric feature columns, a label column.</p>
+          <label className="field">
+            <span>Path</span>
+            <input
+              id="open-path"
+              data-testid="open-path"
+              type="text"
+              placeholder="/data/train-embeddings.csv"
+              spellCheck={false}
+              value={path}
+              onChange={(e) => setPath(e.target.value)}
+            />
+          </label>
+          <div className="field-row">
+            <label className="field">
+              <span>Label column</span>
+              <input id="open-label" type="text" spellCheck={false} value={labelColumn} onChange={(e) => setLabelColumn(e.target.value)} />
+            </label>
+            <label className="field">
+              <span>
+                Id column <em className="muted">optional</em>
+              </span>
+              <input id="open-id" type="text" spellCheck={false} value={idColumn} onChange={(e) => setIdColumn(e.target.value)} />
+            </label>
+          </div>
+          <button type="submit" className="btn" data-testid="open-file" disabled={busyLoading}>
+            Open file
+          </button>
+        </form>
+
+        <form className="card" onSubmit={generate} aria-labelledby="synth-title">
+          <h2 id="synth-title">Generate synthetic dataset</h2>
+          <p className="muted small">Gaussian class clusters with a planted backdoor sub-population in one class.</p>
+          <div className="field-grid">
+            {SYNTH_FIELDS.map((f) => (
+              <label className="field" key={f.key}>
+                <span>{f.label}</span>
+                <input
+                  id={f.id}
+                  type="number"
+                  step={f.step}
+                  value={synth[f.key]}
+                  onChange={(e) => setSynth({ ...synth, [f.key]: e.target.value })}
+                />
+                <small className="muted">{f.hint}</small>
+              </label>
+            ))}
+          </div>
+          <button type="submit" className="btn" data-testid="generate-synthetic" disabled={busyLoading}>
+            Generate
+          </button>
+        </form>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,2 @@
+export { ClassPicker } from './ClassPicker.tsx';
+export { TriagePlots } from './TriagePlots.tsx';

@@ -14,11 +14,11 @@ import {
   API_EVENTS,
   API_METHODS,
   type AssayCallError,
-  parseArgs,
   type ApiMethod,
   type AssayEvents,
   type Reply,
 } from '../../shared/contract/api.ts';
+import { parseArgs } from '../../shared/contract/schemas.ts';
 import type { Host } from '../host/host.ts';
 import { EVENT_PREFIX, INVOKE_PREFIX, isAppUrl } from './channels.ts';
 

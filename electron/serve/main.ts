@@ -31,9 +31,14 @@ async function main(): Promise<void> {
   console.log('Only this machine can reach it (127.0.0.1); the token in the URL is needed. Ctrl+C stops it.');
   if (args.open) openBrowser(served.url);
 
+  let stopping = false;
   const stop = async () => {
-    await served.close();
-    await host.close();
+    if (stopping) return;
+    stopping = true;
+    // Bounded: a worker stuck in a kernel must not keep the server from exiting.
+    setTimeout(() => process.exit(0), 3000).unref();
+    await served.close().catch(() => {});
+    await host.close().catch(() => {});
     process.exit(0);
   };
   process.on('SIGINT', stop);

@@ -13,7 +13,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { AssayCallError, isApiMethod, parseArgs, type AssayApi, type Reply } from '../../shared/contract/api.ts';
+import { AssayCallError, isApiMethod, type AssayApi, type Reply } from '../../shared/contract/api.ts';
+import { parseArgs } from '../../shared/contract/schemas.ts';
 import { decodeWire, encodeWire, WIRE_CONTENT_TYPE } from '../../shared/contract/wire.ts';
 import { HostError } from '../host/errors.ts';
 import type { Host } from '../host/host.ts';

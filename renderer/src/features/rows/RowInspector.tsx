@@ -72,7 +72,7 @@ export function RowInspector() {
   return (
     <section className="panel inspector" data-testid="row-inspector" aria-labelledby="inspector-title" aria-busy={status === 'loading'}>
       <div className="panel-head">
-        <h2 id="inspector-title">Row {index}</h2>
+        <h2 id="inspector-title">{shown ? shown.id : `Row #${index}`}</h2>
         <button type="button" className="btn small" onClick={() => selectRow(null)} aria-label="Close row inspector">
           ×
         </button>

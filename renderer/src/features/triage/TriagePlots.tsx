@@ -146,7 +146,7 @@ export function TriagePlots() {
     return {
       type: 'scattergl',
       mode: 'markers',
-      name: `row ${selectedRow}`,
+      name: `row #${selectedRow}`,
       x: [result.projection[2 * selectedRow]],
       y: [result.projection[2 * selectedRow + 1]],
       customdata: [selectedRow],
@@ -238,7 +238,7 @@ export function TriagePlots() {
           {Array.from(top, (row) => (
             <li key={row} className={row === selectedRow ? 'selected' : undefined}>
               <button type="button" className="linkish" onClick={() => selectRow(row)} data-row={row}>
-                <span>row {row}</span>
+                <span>#{row}</span>
                 <span className="num">{formatNumber(result.scores[row])}</span>
                 {result.flagged[row] ? <span className="badge flagged">flagged</span> : <span />}
               </button>

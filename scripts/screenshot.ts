@@ -1,0 +1,41 @@
+/**
+ * Takes the README's screenshot (docs/screenshot.png) from the real UI in served mode: the sample opened,
+ * spectral signatures run, the backdoored class selected and a flagged row inspected.
+ * `node --import tsx scripts/screenshot.ts` (needs `npm run build:renderer` and a Chromium).
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from '@playwright/test';
+import { samplePath } from '../electron/host/app-root.ts';
+import { createHost } from '../electron/host/host.ts';
+import { startServedMode } from '../electron/serve/server.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const host = createHost({ transport: 'served', samplePath: samplePath() });
+const served = await startServedMode({ host, staticDir: join(root, 'dist', 'renderer') });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+  await page.goto(served.url);
+  await page.getByTestId('open-sample').click();
+  await page.getByTestId('dataset-summary').waitFor();
+  await page.getByTestId('run-spectral').click();
+  await page.getByTestId('job-status').filter({ hasText: 'done' }).waitFor();
+  const select = page.getByTestId('class-select');
+  const horse = await select.locator('option', { hasText: 'horse' }).getAttribute('value');
+  await select.selectOption(horse!);
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="projection-scatter"]')?.getAttribute('data-points')) > 0);
+  const topRow = page.getByTestId('top-rows').locator('button, [role="button"], li').first();
+  if (await topRow.count()) await topRow.click();
+  await page.waitForTimeout(500);
+  const out = process.argv[2] ?? join(root, 'docs', 'screenshot.png');
+  await page.screenshot({ path: out, fullPage: false });
+  console.log(`wrote ${out}`);
+} finally {
+  await browser.close();
+  await served.close();
+  await host.close();
+}

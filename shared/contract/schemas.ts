@@ -1,0 +1,62 @@
+/**
+ * Runtime validation of the contract's arguments (zod). Both transports run every call through `parseArgs`
+ * before the host sees it: the IPC router in the main process and the served-mode server.
+ */
+import { z } from 'zod';
+import type { ApiArgs, ApiMethod } from './api.ts';
+
+const finite = z.number().finite();
+const jobRef = z.object({ jobId: z.string().min(1).max(100) }).strict();
+
+/** Argument schemas, one per method; `null` for methods without arguments. Both transports validate with these. */
+export const apiArgSchemas = {
+  getAppInfo: null,
+  openDataset: z
+    .object({
+      path: z.string().min(1).max(4096),
+      labelColumn: z.string().max(1000).nullable(),
+      idColumn: z.string().max(1000).nullable(),
+    })
+    .strict(),
+  openSample: null,
+  generateSynthetic: z
+    .object({
+      rows: z.number().int().min(20).max(5_000_000),
+      dims: z.number().int().min(2).max(4096),
+      classes: z.number().int().min(2).max(1000),
+      poisonFraction: finite.min(0).max(0.49),
+      seed: z.number().int().min(0).max(2 ** 31 - 1),
+    })
+    .strict(),
+  listDatasets: null,
+  getRow: z.object({ datasetId: z.string().min(1).max(100), index: z.number().int().min(0) }).strict(),
+  runDetector: z
+    .object({
+      datasetId: z.string().min(1).max(100),
+      detector: z.literal('spectral'),
+      params: z.object({ epsilon: finite.gt(0).max(0.5), budgetFactor: finite.gt(0).max(10) }).strict(),
+    })
+    .strict(),
+  cancelJob: jobRef,
+  listJobs: null,
+  getJobResult: jobRef,
+} as const satisfies { [M in ApiMethod]: z.ZodType<ApiArgs<M>> | null };
+
+
+/** Validates a call's argument against the contract; returns a message naming the method and field, or the value. */
+export function parseArgs<M extends ApiMethod>(
+  method: M,
+  raw: unknown,
+): { ok: true; value: ApiArgs<M> } | { ok: false; message: string } {
+  const schema = apiArgSchemas[method];
+  if (schema === null) {
+    if (raw === undefined || raw === null) return { ok: true, value: undefined as ApiArgs<M> };
+    return { ok: false, message: `'${method}' takes no argument` };
+  }
+  const parsed = (schema as z.ZodType).safeParse(raw);
+  if (parsed.success) return { ok: true, value: parsed.data as ApiArgs<M> };
+  const issue = parsed.error.issues[0];
+  const where = issue.path.length ? `'${issue.path.join('.')}'` : 'the argument';
+  return { ok: false, message: `${where} passed to '${method}': ${issue.message}` };
+}
+

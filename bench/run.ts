@@ -142,7 +142,7 @@ async function spectralInProcess(o: BenchOptions): Promise<Row[]> {
  *
  * >>> LEAD: review. <<< Written against electron/host/host.ts (`createHost`, `AssayApi`, `jobUpdate` events);
  * it reports "not available" if the host cannot be imported. It measures:
- *   - time of `generateSynthetic` as a job (same spec as the in-process case), then of `runDetector`
+ *   - time of `generateSynthetic` as a job (same spec as the in-process case), then of a spectral `runScan`
  *     (spectral) on it, wall clock from the call to the final `jobUpdate`;
  *   - recall from `getJobResult` (flagged vs the known planted rows — the host's dataset summary may not
  *     carry them; regenerate in-process with the same spec to get `poisonedRows` if needed);
@@ -198,22 +198,28 @@ async function spectralThroughPool(o: BenchOptions): Promise<Row[]> {
     const gen = await runJob(() => host.generateSynthetic(spec));
     const datasetId = await datasetIdOf(gen.job);
     rows.push({ case: name, metric: `generate (job, ${threads} threads)`, value: fmtMs(gen.ms) });
-    const params = { epsilon: o.epsilon, budgetFactor: o.budgetFactor };
-    const spectral = await runJob(() => host.runDetector({ datasetId, detector: 'spectral', params }));
+    const scan = (id: string) =>
+      host.runScan({
+        datasetId: id,
+        detectors: [{ name: 'spectral', params: {} }],
+        flag: { mode: 'budget', epsilon: o.epsilon, budgetFactor: o.budgetFactor },
+        referenceDatasetId: null,
+      });
+    const spectral = await runJob(() => scan(datasetId));
     rows.push({ case: name, metric: 'spectral, all classes, via pool', value: fmtMs(spectral.ms) });
     // Before the in-process regeneration below, which would add its own copy of the dataset.
     peakAfterJobs = MemoryProbe.osPeak();
     const result = await host.getJobResult({ jobId: spectral.job.id });
-    if (result.kind === 'spectral') {
+    if (result.kind === 'scan') {
       const planted = generateSynthetic(spec).poisonedRows; // the same bits as the host generated
-      const found = Array.from(planted).filter((r) => result.value.flagged[r]).length;
+      const found = Array.from(planted).filter((r) => result.value.runs[0].flagged[r]).length;
       rows.push({ case: name, metric: 'recall of planted rows (pool)', value: fmtPct(found / planted.length) });
     }
 
     const tiny = await runJob(() => host.generateSynthetic({ rows: 40, dims: 4, classes: 2, poisonFraction: 0.1, seed: 1 }));
     const tinyId = await datasetIdOf(tiny.job);
     const trips: number[] = [];
-    for (let i = 0; i < o.trivialJobs; i++) trips.push((await runJob(() => host.runDetector({ datasetId: tinyId, detector: 'spectral', params }))).ms);
+    for (let i = 0; i < o.trivialJobs; i++) trips.push((await runJob(() => scan(tinyId))).ms);
     rows.push({ case: name, metric: `per-job round trip (${o.trivialJobs} trivial jobs)`, value: fmtMs(median(trips)), note: `median; p90 ${fmtMs(quantile(trips, 0.9))}, min ${fmtMs(Math.min(...trips))}` });
   } catch (error) {
     rows.push({ case: name, metric: 'status', value: 'failed', note: (error as Error).message });

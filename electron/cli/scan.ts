@@ -1,33 +1,46 @@
 import { parseArgs } from 'node:util';
 import writeFileAtomic from 'write-file-atomic';
 import type { DatasetSummary } from '../../shared/domain/dataset.ts';
-import { SPECTRAL_DEFAULTS, type SpectralResult } from '../../shared/domain/detectors.ts';
+import { DETECTORS } from '../../shared/domain/detector-catalog.ts';
+import { DEFAULT_FLAG_RULE, type DetectorName, type DetectorParams, type FlagRule, type ScanResult } from '../../shared/domain/detectors.ts';
+import { availableDetectors } from '../../shared/engine/detectors/registry.ts';
 import { appVersion, samplePath } from '../host/app-root.ts';
 import { rowId } from '../host/datasets.ts';
 import { createHost, type Host } from '../host/host.ts';
 import { UsageError, type Command } from './command.ts';
 
-const USAGE = `usage: assay scan <file.csv|tsv> [--label COLUMN] [--id COLUMN] [--detector spectral]
-                  [--eps E] [--budget-factor F] [--json OUT.json] [--threads N] [--quiet]
+const USAGE = `usage: assay scan <file.csv|tsv> [--label COLUMN] [--id COLUMN] [--detector NAME[,NAME…]|all]
+                  [--fdr Q | --eps E [--budget-factor F] | --rule] [--set DETECTOR.PARAM=VALUE …]
+                  [--reference CLEAN.csv] [--json OUT.json] [--threads N] [--quiet]
   --label          class label column (default: a column named label, class, target or y)
   --id             row id column (default: a column named id, row_id or uid; else row numbers)
-  --detector       spectral: spectral signatures (Tran, Li & Madry 2018)
-  --eps            upper bound on the poisoned fraction of each class, in (0, 0.5] (default ${SPECTRAL_DEFAULTS.epsilon})
-  --budget-factor  rows flagged per class = ceil(F · eps · class size) (default ${SPECTRAL_DEFAULTS.budgetFactor}, as in the paper)
-  --json           write per-row scores (row order), flagged ids, parameters and the dataset's SHA-256`;
+  --detector       ${availableDetectors().join(', ')}, or all (default: spectral)
+  --fdr            flag by Benjamini–Hochberg at false-discovery rate Q on each class's p-values (default, Q = ${DEFAULT_FLAG_RULE.mode === 'fdr' ? DEFAULT_FLAG_RULE.q : 0.05}); needs no poison rate
+  --eps            flag the ceil(F · E · class size) highest scores of every class instead (E: upper bound on the poisoned fraction)
+  --budget-factor  F for --eps (default 1.5, as in Tran et al. 2018)
+  --rule           flag by each detector's own rule
+  --set            a detector parameter, e.g. --set spectre.alpha=8 (defaults from the papers: see the app's detector panel)
+  --reference      a file of rows known to be clean (same columns): p-values become conformal against it
+  --json           write per detector: per-row scores and p-values (row order), flags, flagged ids, per-class estimates and verdicts, parameters; and the dataset's SHA-256`;
 
 export const scanCommand: Command = {
   name: 'scan',
-  summary: 'run a poison detector over a dataset and report the suspicious rows',
+  summary: 'run poison detectors over a dataset and report the suspicious rows',
   usage: USAGE,
   async run(argv) {
     const opts = parseScanArgs(argv);
     const host = createHost({ transport: 'cli', samplePath: samplePath(), threads: opts.threads });
     try {
-      const dataset = await openDataset(host, opts);
-      const job = await host.runDetector({ datasetId: dataset.id, detector: 'spectral', params: opts.params });
-      await settle(host, job.id, opts.quiet ? null : 'spectral signatures');
-      const result = host.jobs.result<'spectral'>(job.id).value;
+      const dataset = await openDataset(host, opts.file, opts);
+      const reference = opts.reference ? await openDataset(host, opts.reference, opts) : null;
+      const job = await host.runScan({
+        datasetId: dataset.id,
+        detectors: opts.detectors.map((name) => ({ name, params: opts.params[name] ?? {} })),
+        flag: opts.flag,
+        referenceDatasetId: reference?.id ?? null,
+      });
+      await settle(host, job.id, opts.quiet ? null : 'scanning');
+      const result = host.jobs.result<'scan'>(job.id).value;
       if (!opts.quiet) printSummary(dataset, result);
       if (opts.json) {
         await writeFileAtomic(opts.json, JSON.stringify(scanReport(host, dataset, result)) + '\n');
@@ -44,7 +57,10 @@ interface ScanOptions {
   file: string;
   label: string | null;
   id: string | null;
-  params: { epsilon: number; budgetFactor: number };
+  detectors: DetectorName[];
+  params: Partial<Record<DetectorName, DetectorParams>>;
+  flag: FlagRule;
+  reference: string | null;
   json: string | null;
   threads: number | undefined;
   quiet: boolean;
@@ -60,8 +76,12 @@ function parseScanArgs(argv: string[]): ScanOptions {
         label: { type: 'string' },
         id: { type: 'string' },
         detector: { type: 'string', default: 'spectral' },
+        fdr: { type: 'string' },
         eps: { type: 'string' },
         'budget-factor': { type: 'string' },
+        rule: { type: 'boolean', default: false },
+        set: { type: 'string', multiple: true, default: [] },
+        reference: { type: 'string' },
         json: { type: 'string' },
         threads: { type: 'string' },
         quiet: { type: 'boolean', default: false },
@@ -72,29 +92,56 @@ function parseScanArgs(argv: string[]): ScanOptions {
   }
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError(positionals.length ? `one dataset file, got ${positionals.length}` : 'which dataset file?');
-  if (values.detector !== 'spectral') throw new UsageError(`unknown detector '${values.detector}'; available: spectral`);
-  const number = (name: string, raw: string | undefined, fallback: number, ok: (v: number) => boolean, range: string) => {
-    if (raw === undefined) return fallback;
+  const available = availableDetectors();
+  const detectors = values.detector === 'all' ? available : (values.detector!.split(',').map((d) => d.trim()) as DetectorName[]);
+  for (const d of detectors) if (!available.includes(d)) throw new UsageError(`unknown detector '${d}'; available: ${available.join(', ')}, all`);
+
+  const number = (name: string, raw: string, ok: (v: number) => boolean, range: string) => {
     const v = Number(raw);
-    if (!Number.isFinite(v) || !ok(v)) throw new UsageError(`--${name} must be ${range}, got '${raw}'`);
+    if (raw.trim() === '' || !Number.isFinite(v) || !ok(v)) throw new UsageError(`--${name} must be ${range}, got '${raw}'`);
     return v;
   };
+  const modes = [values.fdr !== undefined, values.eps !== undefined, values.rule].filter(Boolean).length;
+  if (modes > 1) throw new UsageError('choose one of --fdr, --eps and --rule');
+  if (values['budget-factor'] !== undefined && values.eps === undefined) throw new UsageError('--budget-factor goes with --eps');
+  let flag: FlagRule = DEFAULT_FLAG_RULE;
+  if (values.fdr !== undefined) flag = { mode: 'fdr', q: number('fdr', values.fdr, (v) => v > 0 && v <= 0.5, 'a number in (0, 0.5]') };
+  if (values.rule) flag = { mode: 'rule' };
+  if (values.eps !== undefined) {
+    flag = {
+      mode: 'budget',
+      epsilon: number('eps', values.eps, (v) => v > 0 && v <= 0.5, 'a number in (0, 0.5]'),
+      budgetFactor: values['budget-factor'] === undefined ? 1.5 : number('budget-factor', values['budget-factor'], (v) => v > 0 && v <= 10, 'a number in (0, 10]'),
+    };
+  }
+
+  const params: ScanOptions['params'] = {};
+  for (const assignment of values.set ?? []) {
+    const match = /^([\w-]+)\.(\w+)=(.*)$/.exec(assignment);
+    if (!match) throw new UsageError(`--set takes DETECTOR.PARAM=VALUE, got '${assignment}'`);
+    const [, detector, key, raw] = match as unknown as [string, DetectorName, string, string];
+    if (!DETECTORS[detector]) throw new UsageError(`--set ${assignment}: unknown detector '${detector}'`);
+    const spec = DETECTORS[detector].params.find((p) => p.key === key);
+    if (!spec) throw new UsageError(`--set ${assignment}: ${DETECTORS[detector].title} has no parameter '${key}' (it has ${DETECTORS[detector].params.map((p) => p.key).join(', ') || 'none'})`);
+    const value = spec.kind === 'boolean' ? raw === 'true' : spec.kind === 'choice' ? raw : Number(raw);
+    (params[detector] ??= {})[key] = value;
+  }
   return {
     file: positionals[0],
     label: values.label ?? null,
     id: values.id ?? null,
-    params: {
-      epsilon: number('eps', values.eps, SPECTRAL_DEFAULTS.epsilon, (v) => v > 0 && v <= 0.5, 'a number in (0, 0.5]'),
-      budgetFactor: number('budget-factor', values['budget-factor'], SPECTRAL_DEFAULTS.budgetFactor, (v) => v > 0 && v <= 10, 'a number in (0, 10]'),
-    },
+    detectors,
+    params,
+    flag,
+    reference: values.reference ?? null,
     json: values.json ?? null,
-    threads: values.threads === undefined ? undefined : number('threads', values.threads, 1, (v) => Number.isInteger(v) && v >= 1 && v <= 256, 'a whole number from 1 to 256'),
+    threads: values.threads === undefined ? undefined : number('threads', values.threads, (v) => Number.isInteger(v) && v >= 1 && v <= 256, 'a whole number from 1 to 256'),
     quiet: values.quiet ?? false,
   };
 }
 
-async function openDataset(host: Host, opts: ScanOptions): Promise<DatasetSummary> {
-  const job = await host.openDataset({ path: opts.file, labelColumn: opts.label, idColumn: opts.id });
+async function openDataset(host: Host, file: string, opts: ScanOptions): Promise<DatasetSummary> {
+  const job = await host.openDataset({ path: file, labelColumn: opts.label, idColumn: opts.id });
   await settle(host, job.id, opts.quiet ? null : 'reading');
   return host.jobs.result<'load'>(job.id).value;
 }
@@ -104,7 +151,7 @@ async function settle(host: Host, jobId: string, label: string | null): Promise<
   const tty = label !== null && process.stderr.isTTY;
   const off = tty
     ? host.on('jobUpdate', (job) => {
-        if (job.id === jobId) process.stderr.write(`\r${label}: ${(job.progress.fraction * 100).toFixed(0).padStart(3)}% ${job.progress.message.slice(0, 60).padEnd(60)}`);
+        if (job.id === jobId) process.stderr.write(`\r${label}: ${(job.progress.fraction * 100).toFixed(0).padStart(3)}% ${job.progress.stage.slice(0, 60).padEnd(60)}`);
       })
     : () => {};
   const final = await host.jobs.settled(jobId);
@@ -114,23 +161,29 @@ async function settle(host: Host, jobId: string, label: string | null): Promise<
   if (final.status === 'cancelled') throw new Error('cancelled');
 }
 
-function printSummary(dataset: DatasetSummary, result: SpectralResult): void {
+function printSummary(dataset: DatasetSummary, result: ScanResult): void {
   console.log(`${dataset.name}: ${dataset.rows} rows × ${dataset.dims} features, ${dataset.classNames.length} classes, sha256 ${dataset.sha256}`);
-  console.log(`spectral signatures, eps ${result.params.epsilon}, budget factor ${result.params.budgetFactor}`);
-  console.log(['class'.padEnd(16), 'rows'.padStart(8), 'flagged'.padStart(8), 'λ1'.padStart(10), 'λ2'.padStart(10), '  λ1/λ2'].join(''));
-  for (const c of result.classes) {
-    const [l1 = NaN, l2 = NaN] = c.eigenvalues;
-    console.log(
-      [c.className.slice(0, 15).padEnd(16), String(c.count).padStart(8), String(c.flagged).padStart(8), l1.toPrecision(4).padStart(10), l2.toPrecision(4).padStart(10), (l1 / l2).toFixed(2).padStart(8)].join(''),
-    );
+  for (const run of result.runs) {
+    console.log(`\n${DETECTORS[run.detector].title} (${run.seconds.toFixed(2)} s) — ${run.flagNote}`);
+    console.log(['class'.padEnd(16), 'rows'.padStart(8), 'flagged'.padStart(9), 'contam.'.padStart(9), 'test p'.padStart(10), '  verdict'].join(''));
+    for (const c of run.classes) {
+      console.log(
+        [
+          c.className.slice(0, 15).padEnd(16),
+          String(c.count).padStart(8),
+          String(c.flagged).padStart(9),
+          (c.contamination === null ? '—' : (c.contamination * 100).toFixed(1) + '%').padStart(9),
+          (c.classTest ? c.classTest.pValue.toExponential(1) : '—').padStart(10),
+          '  ' + c.verdict,
+        ].join(''),
+      );
+    }
   }
 }
 
 /** The --json document: per-row arrays in row order, so a pipeline can join them back to the file. */
-export function scanReport(host: Host, dataset: DatasetSummary, result: SpectralResult) {
+export function scanReport(host: Host, dataset: DatasetSummary, result: ScanResult) {
   const loaded = host.datasets.get(dataset.id);
-  const flaggedRows: number[] = [];
-  result.flagged.forEach((f, i) => f && flaggedRows.push(i));
   return {
     format: 'assay-scan/1',
     tool: { name: 'assay', version: appVersion() },
@@ -143,17 +196,27 @@ export function scanReport(host: Host, dataset: DatasetSummary, result: Spectral
       idColumn: dataset.idColumn,
       classNames: dataset.classNames,
     },
-    detectors: [
-      {
-        detector: 'spectral',
-        reference: 'Tran, Li & Madry, Spectral Signatures in Backdoor Attacks, NeurIPS 2018',
-        params: result.params,
-        scoreMeaning: 'squared projection on the class top singular vector; higher = more suspicious',
-        scores: Array.from(result.scores),
+    flag: result.flag,
+    reference: result.reference,
+    detectors: result.runs.map((run) => {
+      const flaggedRows: number[] = [];
+      run.flagged.forEach((f, i) => f && flaggedRows.push(i));
+      return {
+        detector: run.detector,
+        reference: DETECTORS[run.detector].reference,
+        params: run.params,
+        scoreMeaning: `${DETECTORS[run.detector].scoreMeaning}; higher = more suspicious`,
+        flagMode: run.flagMode,
+        flagNote: run.flagNote,
+        seconds: run.seconds,
+        scores: Array.from(run.scores),
+        pValues: run.pValues ? Array.from(run.pValues) : null,
         flaggedRows,
         flaggedIds: flaggedRows.map((i) => rowId(loaded, i)),
-        classes: result.classes,
-      },
-    ],
+        classes: run.classes,
+        diagnostics: run.diagnostics,
+      };
+    }),
+    consensus: Array.from(result.consensus),
   };
 }

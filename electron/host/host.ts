@@ -1,14 +1,15 @@
 import { EventEmitter } from 'node:events';
 import { resolve } from 'node:path';
 import type { AppInfo, AssayApi, AssayEvents, JobResult, Unsubscribe } from '../../shared/contract/api.ts';
-import type { SyntheticSpec } from '../../shared/domain/dataset.ts';
+import type { CleanedExport, SyntheticSpec } from '../../shared/domain/dataset.ts';
 import type { JobInfo } from '../../shared/domain/jobs.ts';
 import type { SyntheticData } from '../../shared/engine/synthetic.ts';
 import type { TableRoles } from '../../shared/engine/table.ts';
 import type { LoadedTable } from '../workers/load.worker.ts';
 import { appVersion } from './app-root.ts';
 import { DatasetStore } from './datasets.ts';
-import { runSpectral } from './detectors.ts';
+import { runScan, validateScan } from './scan.ts';
+import { availableDetectors } from '../../shared/engine/detectors/registry.ts';
 import { HostError } from './errors.ts';
 import { JobService, JobStateError, type JobContext } from './jobs.ts';
 import { WorkerPool } from './pool.ts';
@@ -66,6 +67,7 @@ export function createHost(options: HostOptions): Host {
         version: appVersion(),
         transport: options.transport,
         samplePath: options.samplePath,
+        detectors: availableDetectors(),
         initialDataset: options.initialDataset ?? null,
       };
     },
@@ -103,9 +105,34 @@ export function createHost(options: HostOptions): Host {
     async getRow({ datasetId, index }) {
       return datasets.row(datasetId, index);
     },
-    async runDetector({ datasetId, params }) {
+    async runScan(request) {
+      const dataset = datasets.get(request.datasetId);
+      const reference = request.referenceDatasetId === null ? null : datasets.get(request.referenceDatasetId);
+      validateScan(request);
+      return jobs.submit('scan', request, (ctx) => runScan(pool, dataset, reference, request, ctx));
+    },
+    async exportCleaned({ datasetId, excludeRows, path }) {
       const dataset = datasets.get(datasetId);
-      return jobs.submit('spectral', { datasetId, ...params }, (ctx) => runSpectral(pool, dataset, params, ctx));
+      const { summary } = dataset;
+      const exclude = new Uint8Array(summary.rows);
+      for (const row of excludeRows) {
+        if (row >= summary.rows) throw new HostError('bad-request', `row ${row} is out of range: '${summary.name}' has ${summary.rows} rows`);
+        exclude[row] = 1;
+      }
+      const target = resolve(path);
+      const memory = summary.path
+        ? undefined
+        : {
+            header: [...(dataset.ids ? ['id'] : []), summary.labelColumn, ...summary.featureNames],
+            rows: summary.rows,
+            dims: summary.dims,
+            features: dataset.features,
+            labels: Array.from(dataset.labels, (c) => summary.classNames[c]),
+            ids: dataset.ids,
+          };
+      return jobs.submit('export', { datasetId, path: target, excluded: excludeRows.length }, (ctx) =>
+        pool.run<CleanedExport>('export', 'writeCleaned', { source: summary.path, target, exclude, memory }, workerOptions(ctx, 'writing')),
+      );
     },
     async cancelJob({ jobId }) {
       return asHostError(() => jobs.cancel(jobId));

@@ -1,30 +1,103 @@
-/** Worker: runs detector kernels from shared/engine on one class's rows of a shared feature matrix. */
+/**
+ * Worker: runs one detector kernel (shared/engine/detectors) on a shared feature matrix and turns its output
+ * into decisions (finishClass). Rows at positions ≥ datasetRows are trusted reference rows, scored alongside.
+ */
 import type { MessagePort } from 'node:worker_threads';
-import type { SpectralParams } from '../../shared/domain/detectors.ts';
+import type { DetectorName, DetectorParams, FlagRule } from '../../shared/domain/detectors.ts';
+import { rowsByClass } from '../../shared/engine/matrix.ts';
+import { finishClass } from '../../shared/engine/detectors/finish.ts';
+import { CLASS_DETECTORS, GLOBAL_DETECTORS } from '../../shared/engine/detectors/registry.ts';
+import type { ClassTest, Diagnostics } from '../../shared/engine/detectors/types.ts';
 import { spectralSignatureClass } from '../../shared/engine/spectral.ts';
 import { progressReporter } from './progress.ts';
 import { moveResult } from './transfer.ts';
 
-export interface ClassTask {
-  /** The whole dataset's features, on a SharedArrayBuffer (shared with the host, not copied). */
+interface MatrixTask {
+  detector: DetectorName;
+  params: DetectorParams;
+  flag: FlagRule;
+  /** Dataset rows, then any reference rows, on a SharedArrayBuffer (shared, not copied). */
   features: Float32Array;
   rows: number;
   cols: number;
-  rowIndex: Int32Array;
+  /** Rows before this position are the dataset's; after it, trusted reference rows. */
+  datasetRows: number;
+  classCount: number;
   progressPort?: MessagePort;
 }
 
-export function spectralClass(task: ClassTask & { params: SpectralParams }) {
-  const report = progressReporter(task.progressPort);
-  const matrix = { data: task.features, rows: task.rows, cols: task.cols };
-  const out = spectralSignatureClass(matrix, task.rowIndex, task.params, (f) => report(f, 'Lanczos iterations'));
-  return moveResult(out, [out.scores, out.x, out.y, out.flagged]);
+export interface ClassPiece {
+  scores: Float64Array;
+  pValues: Float64Array | null;
+  flagged: Uint8Array;
+  mode: FlagRule['mode'];
+  contamination: number | null;
+  verdict: 'suspicious' | 'clear' | 'untested';
+  classTest: ClassTest | null;
+  /** x, y interleaved for the class's dataset rows; null without a view. */
+  projection: Float32Array | null;
+  projectionAxes: [string, string] | null;
+  diagnostics: Diagnostics;
 }
 
-// Warm the kernel on a tiny class at load so V8 compiles the hot loops before the first real task
+export function runClass(task: MatrixTask & { rowIndex: Int32Array }): ClassPiece {
+  const kernel = CLASS_DETECTORS[task.detector];
+  if (!kernel) throw new Error(`'${task.detector}' is not a per-class detector`);
+  const report = progressReporter(task.progressPort);
+  const matrix = { data: task.features, rows: task.rows, cols: task.cols };
+  const raw = kernel(matrix, task.rowIndex, task.params as never, (f) => report(f, task.detector));
+  const isReference = task.rows > task.datasetRows ? Uint8Array.from(task.rowIndex, (r) => (r >= task.datasetRows ? 1 : 0)) : null;
+  const outcome = finishClass(raw, isReference, task.flag, task.classCount);
+  let projection: Float32Array | null = null;
+  if (raw.projection) {
+    const { x, y } = raw.projection;
+    projection = new Float32Array(2 * outcome.scores.length);
+    let k = 0;
+    for (let i = 0; i < x.length; i++) {
+      if (isReference?.[i]) continue;
+      projection[2 * k] = x[i];
+      projection[2 * k + 1] = y[i];
+      k++;
+    }
+  }
+  const piece: ClassPiece = {
+    ...outcome,
+    classTest: raw.classTest,
+    projection,
+    projectionAxes: raw.projection ? [raw.projection.xLabel, raw.projection.yLabel] : null,
+    diagnostics: raw.diagnostics,
+  };
+  report(1, 'done');
+  return moveResult(piece, [piece.scores, piece.flagged, ...(piece.pValues ? [piece.pValues] : []), ...(projection ? [projection] : [])]);
+}
+
+export interface GlobalPieces {
+  classes: Omit<ClassPiece, 'projection' | 'projectionAxes'>[];
+  diagnostics: Diagnostics;
+}
+
+export function runGlobal(task: MatrixTask & { labels: Int32Array }): GlobalPieces {
+  const kernel = GLOBAL_DETECTORS[task.detector];
+  if (!kernel) throw new Error(`'${task.detector}' is not a whole-dataset detector`);
+  const report = progressReporter(task.progressPort);
+  const matrix = { data: task.features, rows: task.rows, cols: task.cols };
+  const raw = kernel(matrix, task.labels, task.classCount, task.params as never, (f) => report(f, task.detector));
+  const classes = rowsByClass(task.labels, task.classCount).map((rowIndex, c) => {
+    const pickF = (a: Float64Array | null) => (a ? Float64Array.from(rowIndex, (r) => a[r]) : null);
+    const pickU = (a: Uint8Array | null) => (a ? Uint8Array.from(rowIndex, (r) => a[r]) : null);
+    const isReference = task.rows > task.datasetRows ? Uint8Array.from(rowIndex, (r) => (r >= task.datasetRows ? 1 : 0)) : null;
+    const classTest = raw.perClass[c]?.classTest ?? null;
+    const outcome = finishClass({ scores: pickF(raw.scores)!, pValues: pickF(raw.pValues), ruleFlags: pickU(raw.ruleFlags), classTest }, isReference, task.flag, task.classCount);
+    return { ...outcome, classTest, diagnostics: raw.perClass[c]?.diagnostics ?? {} };
+  });
+  report(1, 'done');
+  return { classes, diagnostics: raw.diagnostics };
+}
+
+// Warm the hot loops on a tiny class at load so V8 compiles them before the first real task
 // (stack.md: a cold worker's loop was sometimes stuck ~3x slower after repeated deopts).
 {
-  const tiny = new Float32Array(64 * 8).map((_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1);
+  const tiny = new Float32Array(64 * 8).map((_, i) => (Math.sin(i * 12.9898) * 43758.5453) % 1);
   const rows = Int32Array.from({ length: 64 }, (_, i) => i);
   for (let i = 0; i < 20; i++) spectralSignatureClass({ data: tiny, rows: 64, cols: 8 }, rows, { epsilon: 0.05, budgetFactor: 1.5 });
 }

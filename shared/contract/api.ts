@@ -13,6 +13,8 @@ export interface AppInfo {
   transport: 'electron' | 'served' | 'cli';
   /** Absolute path of the bundled sample dataset. */
   samplePath: string;
+  /** Detectors built into this version (the catalog in shared/domain describes them). */
+  detectors: import('../domain/detectors.ts').DetectorName[];
   /** Dataset the app was started on (command line), opened by the UI at start; null when none. */
   initialDataset: { path: string; labelColumn: string | null; idColumn: string | null } | null;
 }
@@ -30,7 +32,10 @@ export interface AssayApi {
   generateSynthetic(args: SyntheticArgs): Promise<JobInfo>;
   listDatasets(): Promise<DatasetSummary[]>;
   getRow(args: GetRowArgs): Promise<RowDetail>;
-  runDetector(args: RunDetectorArgs): Promise<JobInfo>;
+  /** Runs one or more detectors over a dataset as one job; its result is a ScanResult. */
+  runScan(args: ScanRequest): Promise<JobInfo>;
+  /** Writes the dataset without the given rows to `path` on the host, in the input's format, as a job. */
+  exportCleaned(args: ExportCleanedArgs): Promise<JobInfo>;
   cancelJob(args: JobRef): Promise<JobInfo>;
   listJobs(): Promise<JobInfo[]>;
   getJobResult(args: JobRef): Promise<JobResult>;
@@ -54,12 +59,9 @@ export interface AssayClient extends AssayApi {
 export type OpenDatasetArgs = { path: string; labelColumn: string | null; idColumn: string | null };
 export type SyntheticArgs = import('../domain/dataset.ts').SyntheticSpec;
 export type GetRowArgs = { datasetId: string; index: number };
-export type RunDetectorArgs = {
-  datasetId: string;
-  detector: 'spectral';
-  params: import('../domain/detectors.ts').SpectralParams;
-};
+export type ScanRequest = import('../domain/detectors.ts').ScanRequest;
 export type JobRef = { jobId: string };
+export type ExportCleanedArgs = { datasetId: string; excludeRows: number[]; path: string };
 
 /** Every method, once: `satisfies` fails to compile when this list and AssayApi disagree. */
 const METHODS = {
@@ -69,7 +71,8 @@ const METHODS = {
   generateSynthetic: true,
   listDatasets: true,
   getRow: true,
-  runDetector: true,
+  runScan: true,
+  exportCleaned: true,
   cancelJob: true,
   listJobs: true,
   getJobResult: true,

@@ -3,6 +3,8 @@
  * before the host sees it: the IPC router in the main process and the served-mode server.
  */
 import { z } from 'zod';
+import { DETECTOR_NAMES } from '../domain/detector-catalog.ts';
+import type { DetectorName } from '../domain/detectors.ts';
 import type { ApiArgs, ApiMethod } from './api.ts';
 
 const finite = z.number().finite();
@@ -30,11 +32,33 @@ export const apiArgSchemas = {
     .strict(),
   listDatasets: null,
   getRow: z.object({ datasetId: z.string().min(1).max(100), index: z.number().int().min(0) }).strict(),
-  runDetector: z
+  runScan: z
     .object({
       datasetId: z.string().min(1).max(100),
-      detector: z.literal('spectral'),
-      params: z.object({ epsilon: finite.gt(0).max(0.5), budgetFactor: finite.gt(0).max(10) }).strict(),
+      detectors: z
+        .array(
+          z
+            .object({
+              name: z.enum(DETECTOR_NAMES as [DetectorName, ...DetectorName[]]),
+              params: z.record(z.string().max(100), z.union([finite, z.string().max(100), z.boolean()])),
+            })
+            .strict(),
+        )
+        .min(1)
+        .max(16),
+      flag: z.discriminatedUnion('mode', [
+        z.object({ mode: z.literal('budget'), epsilon: finite.gt(0).max(0.5), budgetFactor: finite.gt(0).max(10) }).strict(),
+        z.object({ mode: z.literal('fdr'), q: finite.gt(0).max(0.5) }).strict(),
+        z.object({ mode: z.literal('rule') }).strict(),
+      ]),
+      referenceDatasetId: z.string().min(1).max(100).nullable(),
+    })
+    .strict(),
+  exportCleaned: z
+    .object({
+      datasetId: z.string().min(1).max(100),
+      excludeRows: z.array(z.number().int().min(0)).max(50_000_000),
+      path: z.string().min(1).max(4096),
     })
     .strict(),
   cancelJob: jobRef,

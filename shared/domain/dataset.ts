@@ -41,3 +41,12 @@ export interface SyntheticSpec {
   poisonFraction: number;
   seed: number;
 }
+
+/** A cleaned copy of a dataset written by the host (quarantined rows left out; the source is untouched). */
+export interface CleanedExport {
+  path: string;
+  rowsWritten: number;
+  rowsExcluded: number;
+  /** SHA-256 of the written file. */
+  sha256: string;
+}

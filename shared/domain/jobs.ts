@@ -1,5 +1,5 @@
 import type { DatasetSummary } from './dataset.ts';
-import type { SpectralParams, SpectralResult } from './detectors.ts';
+import type { ScanRequest, ScanResult } from './detectors.ts';
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -17,7 +17,8 @@ export interface JobProgress {
 export interface JobKinds {
   load: { params: { path: string; labelColumn: string | null; idColumn: string | null }; result: DatasetSummary };
   synthesize: { params: import('./dataset.ts').SyntheticSpec; result: DatasetSummary };
-  spectral: { params: { datasetId: string } & SpectralParams; result: SpectralResult };
+  scan: { params: ScanRequest; result: ScanResult };
+  export: { params: { datasetId: string; path: string; excluded: number }; result: import('./dataset.ts').CleanedExport };
 }
 
 export type JobKind = keyof JobKinds;

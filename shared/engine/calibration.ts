@@ -15,11 +15,27 @@ export function median(values: ArrayLike<number>): number {
 }
 
 /**
- * Robust location and scale: the median and 1.4826 × the median absolute deviation (consistent for the
- * normal σ; breakdown point 50%, so up to half the rows may be poison without moving the null).
+ * Robust location and scale of the clean bulk: the median and 1.4826 × the median absolute deviation
+ * (consistent for the normal σ), re-fitted on the values within 3.5 of those robust σ until stable.
+ * The MAD alone is biased by contamination (10% far outliers inflate it by ~14%, which makes every clean
+ * p-value too large and hides the contamination from Storey's estimate); dropping far values and
+ * re-fitting removes that bias, while the truncation at 3.5σ costs < 0.05% of a clean normal sample.
  * When more than half the values are equal (MAD = 0) it falls back to the mean absolute deviation × √(π/2).
  */
 export function robustLocationScale(values: ArrayLike<number>): { location: number; scale: number } {
+  let { location, scale } = medianMad(values);
+  for (let iteration = 0; iteration < 20 && scale > 0; iteration++) {
+    const kept = Array.from(values).filter((v) => Math.abs(v - location) <= 3.5 * scale);
+    if (kept.length < 0.5 * values.length || kept.length === values.length) break;
+    const next = medianMad(kept);
+    const moved = Math.abs(next.location - location) + Math.abs(next.scale - scale);
+    ({ location, scale } = next);
+    if (moved <= 1e-9 * scale) break;
+  }
+  return { location, scale };
+}
+
+function medianMad(values: ArrayLike<number>): { location: number; scale: number } {
   const location = median(values);
   const deviations = Float64Array.from(values, (v) => Math.abs(v - location));
   let scale = 1.4826 * median(deviations);

@@ -1,4 +1,4 @@
-import type { SpectralClassResult, SpectralParams } from '../domain/detectors.ts';
+import type { SpectralParams } from '../domain/detectors.ts';
 import { lanczosTop } from './lanczos.ts';
 import { classMean, type Matrix } from './matrix.ts';
 
@@ -10,7 +10,18 @@ export interface SpectralClassOutput {
   x: Float32Array;
   y: Float32Array;
   flagged: Uint8Array;
-  stats: Omit<SpectralClassResult, 'classIndex' | 'className'>;
+  stats: {
+    count: number;
+    /** Rows flagged by the budget. */
+    flagged: number;
+    /** Smallest flagged score; Infinity when nothing is flagged. */
+    threshold: number;
+    /** Leading eigenvalues of the class covariance (σ_i² / n_c), descending. */
+    eigenvalues: number[];
+    /** Lanczos steps used and whether the residual test passed. */
+    iterations: number;
+    converged: boolean;
+  };
 }
 
 /**

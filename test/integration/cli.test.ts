@@ -45,18 +45,42 @@ describe('assay scan', () => {
     expect(report.dataset.sha256).toMatch(/^[0-9a-f]{64}$/);
 
     const spectral = report.detectors[0];
-    expect(spectral.params).toEqual({ epsilon: eps, budgetFactor: 1.5 });
+    expect(report.flag).toEqual({ mode: 'budget', epsilon: eps, budgetFactor: 1.5 });
+    expect(spectral.flagMode).toBe('budget');
     expect(spectral.scores).toHaveLength(dataset.rows);
     const byClass = rowsByClass(loaded.labels, dataset.classNames.length);
     byClass.forEach((rows) => {
-      const engine = spectralSignatureClass({ data: loaded.features, rows: dataset.rows, cols: dataset.dims }, rows, spectral.params);
-      rows.forEach((row, r) => expect(spectral.scores[row]).toBe(engine.scores[r]));
+      const engine = spectralSignatureClass({ data: loaded.features, rows: dataset.rows, cols: dataset.dims }, rows, report.flag);
+      rows.forEach((row, r) => {
+        expect(spectral.scores[row]).toBe(engine.scores[r]);
+        expect(spectral.flaggedRows.includes(row)).toBe(engine.flagged[r] === 1);
+      });
     });
 
     const flagged = new Set<string>(spectral.flaggedIds);
     const found = truth.poisonedIds.filter((id) => flagged.has(id)).length;
     expect(found / truth.poisonedIds.length).toBeGreaterThanOrEqual(0.95);
     expect(spectral.flaggedRows.map((i: number) => loaded.ids![i])).toEqual(spectral.flaggedIds);
+  });
+
+  it('flags the planted backdoor at a false-discovery rate without being told the poison rate', async () => {
+    const out = join(dir, 'fdr.json');
+    const run = await assay(['scan', samplePath(), '--fdr', '0.05', '--json', out, '--quiet']);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    const spectral = report.detectors[0];
+    expect(spectral.flagMode).toBe('fdr');
+    expect(spectral.pValues).toHaveLength(3000);
+    const flagged = new Set<string>(spectral.flaggedIds);
+    const planted = new Set(truth.poisonedIds);
+    const found = truth.poisonedIds.filter((id) => flagged.has(id)).length;
+    const falseFlags = [...flagged].filter((id) => !planted.has(id)).length;
+    expect(found / planted.size).toBeGreaterThanOrEqual(0.95);
+    // BH at q = 0.05 controls the expected false-discovery proportion; allow sampling slack.
+    expect(falseFlags / Math.max(1, flagged.size)).toBeLessThanOrEqual(0.15);
+    const horse = spectral.classes.find((c: { className: string }) => c.className === truth.targetClass);
+    expect(horse.verdict).toBe('suspicious');
+    console.log(`FDR 0.05 on the sample: ${found}/${planted.size} planted found, ${falseFlags} false flags of ${flagged.size}`);
   });
 
   it('exits 1 naming a missing file', async () => {
@@ -80,7 +104,14 @@ describe('assay scan', () => {
   });
 
   it('exits 2 with usage on bad arguments', async () => {
-    for (const args of [['scan'], ['scan', samplePath(), '--eps', '7'], ['scan', samplePath(), '--detector', 'magic'], ['frobnicate']]) {
+    for (const args of [
+      ['scan'],
+      ['scan', samplePath(), '--eps', '7'],
+      ['scan', samplePath(), '--detector', 'magic'],
+      ['scan', samplePath(), '--eps', '0.1', '--fdr', '0.1'],
+      ['scan', samplePath(), '--set', 'spectral.nope=1'],
+      ['frobnicate'],
+    ]) {
       const run = await assay(args);
       expect(run.code, args.join(' ')).toBe(2);
       expect(run.stderr.length).toBeGreaterThan(0);

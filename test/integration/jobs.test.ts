@@ -6,7 +6,7 @@ import { rowsByClass } from '../../shared/engine/matrix.ts';
 import { spectralSignatureClass } from '../../shared/engine/spectral.ts';
 
 const probe = new URL('./workers/probe.worker.ts', import.meta.url).href;
-const fakeParams = { datasetId: 'none', epsilon: 0.1, budgetFactor: 1.5 };
+const fakeParams = { datasetId: 'none', detectors: [], flag: { mode: 'rule' }, referenceDatasetId: null } as const;
 
 describe('job service over the worker pool', () => {
   let host: Host;
@@ -21,7 +21,7 @@ describe('job service over the worker pool', () => {
 
   /** Submits a job whose runner calls one function of the probe worker. */
   const probeJob = (fn: string, task: Record<string, unknown>) =>
-    host.jobs.submit('spectral', fakeParams, (ctx) =>
+    host.jobs.submit('scan', { ...fakeParams, detectors: [] }, (ctx) =>
       host.pool.run(fn, fn, task, {
         filename: probe,
         signal: ctx.signal,
@@ -35,17 +35,22 @@ describe('job service over the worker pool', () => {
     expect((await host.jobs.settled(open.id)).status).toBe('done');
     const dataset = host.jobs.result<'load'>(open.id).value;
 
-    const job = await host.runDetector({ datasetId: dataset.id, detector: 'spectral', params: { epsilon: 0.15, budgetFactor: 1.5 } });
+    const job = await host.runScan({
+      datasetId: dataset.id,
+      detectors: [{ name: 'spectral', params: {} }],
+      flag: { mode: 'budget', epsilon: 0.15, budgetFactor: 1.5 },
+      referenceDatasetId: null,
+    });
     const final = await host.jobs.settled(job.id);
     expect(final.status).toBe('done');
     const mine = updates.filter((u) => u.id === job.id);
     expect(mine.map((u) => u.status)).toEqual(expect.arrayContaining(['queued', 'running', 'done']));
     expect(mine.some((u) => u.status === 'running' && u.progress.fraction > 0 && u.progress.fraction < 1)).toBe(true);
 
-    const result = host.jobs.result<'spectral'>(job.id).value;
+    const result = host.jobs.result<'scan'>(job.id).value.runs[0];
     const loaded = host.datasets.get(dataset.id);
     const byClass = rowsByClass(loaded.labels, dataset.classNames.length);
-    const inProcess = spectralSignatureClass({ data: loaded.features, rows: dataset.rows, cols: dataset.dims }, byClass[3], result.params);
+    const inProcess = spectralSignatureClass({ data: loaded.features, rows: dataset.rows, cols: dataset.dims }, byClass[3], { epsilon: 0.15, budgetFactor: 1.5 });
     byClass[3].forEach((row, r) => expect(result.scores[row]).toBe(inProcess.scores[r]));
   });
 

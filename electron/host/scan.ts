@@ -1,7 +1,8 @@
 import { DETECTORS, resolveParams } from '../../shared/domain/detector-catalog.ts';
 import type { DetectorClassResult, DetectorRun, ScanRequest, ScanResult } from '../../shared/domain/detectors.ts';
 import { agreementBits, consensusRanks, flagNote, mergeClasses } from '../../shared/engine/detectors/finish.ts';
-import { availableDetectors, RULE_TEXT } from '../../shared/engine/detectors/registry.ts';
+import type { KnnGraph } from '../../shared/engine/detectors/knn.ts';
+import { availableDetectors, GRAPH_DETECTORS, RULE_TEXT } from '../../shared/engine/detectors/registry.ts';
 import { rowsByClass } from '../../shared/engine/matrix.ts';
 import type { ClassPiece, GlobalPieces } from '../workers/detect.worker.ts';
 import type { LoadedDataset } from './datasets.ts';
@@ -48,6 +49,7 @@ export async function runScan(
   const onCancel = () => abort.abort();
   context.signal.addEventListener('abort', onCancel);
   const runs: DetectorRun[] = [];
+  let graph: KnnGraph | null = null;
   try {
     for (const [d, requested] of request.detectors.entries()) {
       const info = DETECTORS[requested.name];
@@ -93,6 +95,14 @@ export async function runScan(
         pieces = classPieces;
         projections = classPieces.map((p) => p.projection);
         axes = classPieces.find((p) => p.projectionAxes)?.projectionAxes ?? null;
+      } else if (GRAPH_DETECTORS[requested.name]) {
+        graph ??= await failFast(buildGraph(pool, matrix.features, matrix.rows, summary.dims, graphK(request), abort.signal, (f) => {
+          fractions[0] = 0.95 * f;
+          report();
+        }));
+        const global = await failFast(pool.run<GlobalPieces>('detect', 'runGraph', { ...base, labels: matrix.labels, graph }, options(0)));
+        pieces = global.classes;
+        diagnostics = global.diagnostics;
       } else {
         const global = await failFast(pool.run<GlobalPieces>('detect', 'runGlobal', { ...base, labels: matrix.labels }, options(0)));
         pieces = global.classes;
@@ -145,6 +155,54 @@ export async function runScan(
     consensus: consensusRanks(runs.map((r) => r.scores), labels, datasetByClass),
     agreement: agreementBits(runs.map((r) => r.flagged), n),
   };
+}
+
+/** The largest k any graph detector of the scan asks for. */
+function graphK(request: ScanRequest): number {
+  let k = 1;
+  for (const d of request.detectors) {
+    const entry = GRAPH_DETECTORS[d.name];
+    if (entry) k = Math.max(k, entry.k(resolveParams(d.name, d.params)));
+  }
+  return k;
+}
+
+/**
+ * The exact k-NN graph of all rows, its rows split into ranges that the pool's threads search in parallel
+ * (each range reads the whole shared matrix). The parts are copied into SharedArrayBuffers so that every
+ * graph detector's worker reads the same graph without a copy.
+ */
+async function buildGraph(
+  pool: WorkerPool,
+  features: Float32Array,
+  rows: number,
+  cols: number,
+  k: number,
+  signal: AbortSignal,
+  onProgress: (fraction: number) => void,
+): Promise<KnnGraph> {
+  const parts = Math.max(1, Math.min(rows, pool.threads * 4));
+  const bounds = Array.from({ length: parts + 1 }, (_, i) => Math.round((i * rows) / parts));
+  const done = new Float64Array(parts);
+  const pieces = await Promise.all(
+    bounds.slice(0, -1).map((start, i) =>
+      pool.run<KnnGraph>('detect', 'knnRange', { features, rows, cols, k, start, end: bounds[i + 1] }, {
+        signal,
+        onProgress: (p) => {
+          done[i] = p.fraction;
+          onProgress(done.reduce((s, f, j) => s + f * (bounds[j + 1] - bounds[j]), 0) / rows);
+        },
+      }),
+    ),
+  );
+  const kk = pieces[0]?.k ?? 0;
+  const indices = new Int32Array(new SharedArrayBuffer(rows * kk * 4));
+  const distances = new Float32Array(new SharedArrayBuffer(rows * kk * 4));
+  pieces.forEach((piece, i) => {
+    indices.set(piece.indices, bounds[i] * kk);
+    distances.set(piece.distances, bounds[i] * kk);
+  });
+  return { k: kk, rows, indices, distances };
 }
 
 /**

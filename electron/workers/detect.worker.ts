@@ -6,8 +6,9 @@ import type { MessagePort } from 'node:worker_threads';
 import type { DetectorName, DetectorParams, FlagRule } from '../../shared/domain/detectors.ts';
 import { rowsByClass } from '../../shared/engine/matrix.ts';
 import { finishClass } from '../../shared/engine/detectors/finish.ts';
-import { CLASS_DETECTORS, GLOBAL_DETECTORS } from '../../shared/engine/detectors/registry.ts';
-import type { ClassTest, Diagnostics } from '../../shared/engine/detectors/types.ts';
+import { knnGraphRange, type KnnGraph } from '../../shared/engine/detectors/knn.ts';
+import { CLASS_DETECTORS, GLOBAL_DETECTORS, GRAPH_DETECTORS, truncateGraph } from '../../shared/engine/detectors/registry.ts';
+import type { ClassTest, Diagnostics, GlobalDetection } from '../../shared/engine/detectors/types.ts';
 import { spectralSignatureClass } from '../../shared/engine/spectral.ts';
 import { progressReporter } from './progress.ts';
 import { moveResult } from './transfer.ts';
@@ -82,6 +83,30 @@ export function runGlobal(task: MatrixTask & { labels: Int32Array }): GlobalPiec
   const report = progressReporter(task.progressPort);
   const matrix = { data: task.features, rows: task.rows, cols: task.cols };
   const raw = kernel(matrix, task.labels, task.classCount, task.params as never, (f) => report(f, task.detector));
+  report(1, 'done');
+  return finishGlobal(raw, task);
+}
+
+/** A k-NN graph detector on the graph the host built once for the scan (on SharedArrayBuffers). */
+export function runGraph(task: MatrixTask & { labels: Int32Array; graph: KnnGraph }): GlobalPieces {
+  const entry = GRAPH_DETECTORS[task.detector];
+  if (!entry) throw new Error(`'${task.detector}' does not work from a k-NN graph`);
+  const graph = truncateGraph(task.graph, entry.k(task.params));
+  const matrix = { data: task.features, rows: task.rows, cols: task.cols };
+  return finishGlobal(entry.fromGraph(graph, matrix, task.labels, task.classCount, task.params as never), task);
+}
+
+/** Rows [start, end) of the exact k-NN graph of the whole matrix; the host runs disjoint ranges in parallel. */
+export function knnRange(task: { features: Float32Array; rows: number; cols: number; k: number; start: number; end: number; progressPort?: MessagePort }): KnnGraph {
+  const report = progressReporter(task.progressPort);
+  const part = knnGraphRange({ data: task.features, rows: task.rows, cols: task.cols }, task.k, task.start, task.end, {
+    onProgress: (f) => report(f, 'nearest neighbours'),
+  });
+  report(1, 'done');
+  return moveResult(part, [part.indices, part.distances]);
+}
+
+function finishGlobal(raw: GlobalDetection, task: MatrixTask & { labels: Int32Array }): GlobalPieces {
   const classes = rowsByClass(task.labels, task.classCount).map((rowIndex, c) => {
     const pickF = (a: Float64Array | null) => (a ? Float64Array.from(rowIndex, (r) => a[r]) : null);
     const pickU = (a: Uint8Array | null) => (a ? Uint8Array.from(rowIndex, (r) => a[r]) : null);
@@ -90,7 +115,6 @@ export function runGlobal(task: MatrixTask & { labels: Int32Array }): GlobalPiec
     const outcome = finishClass({ scores: pickF(raw.scores)!, pValues: pickF(raw.pValues), ruleFlags: pickU(raw.ruleFlags), classTest }, isReference, task.flag, task.classCount);
     return { ...outcome, classTest, diagnostics: raw.perClass[c]?.diagnostics ?? {} };
   });
-  report(1, 'done');
   return { classes, diagnostics: raw.diagnostics };
 }
 

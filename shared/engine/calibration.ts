@@ -53,7 +53,12 @@ function medianMad(values: ArrayLike<number>): { location: number; scale: number
  * (e.g. a signed projection, whose square is the spectral-signature score). A zero scale (all equal) gives 1.
  */
 export function robustNormalPValues(values: ArrayLike<number>, side: 'upper' | 'two-sided'): Float64Array {
-  const { location, scale } = robustLocationScale(values);
+  return referenceNormalPValues(values, values, side);
+}
+
+/** Per-row p-values under a normal null fitted (robustly) to trusted clean reference values. */
+export function referenceNormalPValues(values: ArrayLike<number>, reference: ArrayLike<number>, side: 'upper' | 'two-sided'): Float64Array {
+  const { location, scale } = robustLocationScale(reference);
   return Float64Array.from(values, (v) => {
     if (!(scale > 0)) return v === location ? 1 : 0;
     const z = (v - location) / scale;

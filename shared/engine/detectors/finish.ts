@@ -4,9 +4,9 @@
  * contamination estimate and the class verdict. Also the cross-detector consensus.
  */
 import type { FlagRule } from '../../domain/detectors.ts';
-import { benjaminiHochberg, conformalPValues, contaminationEstimate, percentileRanks } from '../calibration.ts';
+import { benjaminiHochberg, conformalPValues, contaminationEstimate, percentileRanks, referenceNormalPValues } from '../calibration.ts';
 import { flagTop, removalBudget } from '../spectral.ts';
-import type { ClassTest } from './types.ts';
+import type { ClassDetection } from './types.ts';
 
 export interface ClassOutcome {
   /** Per dataset row of the class (reference rows removed), in the class's row order. */
@@ -24,16 +24,21 @@ export interface ClassOutcome {
  *   class so the fit is symmetric in all rows, which makes their scores exchangeable with clean rows' scores).
  */
 export function finishClass(
-  raw: { scores: Float64Array; pValues: Float64Array | null; ruleFlags: Uint8Array | null; classTest: ClassTest | null },
+  raw: Pick<ClassDetection, 'scores' | 'pValues' | 'nullStatistic' | 'ruleFlags' | 'classTest'>,
   isReference: Uint8Array | null,
   rule: FlagRule,
   classCount: number,
 ): ClassOutcome {
   const keep = (a: Float64Array) => (isReference ? a.filter((_, i) => !isReference[i]) : a);
+  const onlyReference = (a: Float64Array) => a.filter((_, i) => isReference![i] === 1);
   const scores = keep(raw.scores);
   let pValues = raw.pValues ? keep(raw.pValues) : null;
   if (isReference && isReference.some((r) => r)) {
-    pValues = conformalPValues(scores, raw.scores.filter((_, i) => isReference[i] === 1));
+    // Trusted clean rows: fit the detector's normal null to them when it has one (resolution to any p);
+    // otherwise conformal p-values, whose resolution is 1/(reference rows + 1).
+    pValues = raw.nullStatistic
+      ? referenceNormalPValues(keep(raw.nullStatistic.values), onlyReference(raw.nullStatistic.values), raw.nullStatistic.side)
+      : conformalPValues(scores, onlyReference(raw.scores));
   }
   const ruleFlags = raw.ruleFlags ? (isReference ? raw.ruleFlags.filter((_, i) => !isReference[i]) : raw.ruleFlags) : null;
 

@@ -23,6 +23,12 @@ export interface ClassDetection {
   scores: Float64Array;
   /** From the detector's own null model, or null where it has none. */
   pValues: Float64Array | null;
+  /**
+   * The statistic the p-values come from, whose clean bulk is close to normal (e.g. the signed projection, or
+   * a log distance), and which tails are suspicious. With trusted reference rows the normal null is fitted to
+   * their values instead of to the bulk of the class.
+   */
+  nullStatistic?: { values: Float64Array; side: 'upper' | 'two-sided' };
   /** The detector's own decision rule (e.g. "the small cluster"), or null where it only ranks. */
   ruleFlags: Uint8Array | null;
   classTest: ClassTest | null;

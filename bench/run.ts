@@ -12,7 +12,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import { availableParallelism, cpus, totalmem } from 'node:os';
+import { rowKernels, scalarRowKernels, wasmRowKernels, type RowKernels } from '../shared/engine/kernels/row-kernels.ts';
 import { rowsByClass, type Matrix } from '../shared/engine/matrix.ts';
+import { Random } from '../shared/engine/random.ts';
 import { spectralSignatureClass } from '../shared/engine/spectral.ts';
 import { generateSynthetic } from '../shared/engine/synthetic.ts';
 import type { SyntheticSpec } from '../shared/domain/dataset.ts';
@@ -231,10 +233,194 @@ async function spectralThroughPool(o: BenchOptions): Promise<Row[]> {
   return rows;
 }
 
+/**
+ * (c) One pass of the spectral covariance operator (`RowKernels.gramPass`) over one class — the Lanczos inner
+ * loop — scalar JS vs WebAssembly SIMD, and the share of the SIMD pass spent copying rows into its scratch
+ * block. The class is every `classes`-th row on average (random labels) of a rows × dims matrix in a
+ * SharedArrayBuffer, as the workers see it; values are uniform noise (timing does not depend on them).
+ */
+async function operatorPass(o: BenchOptions): Promise<Row[]> {
+  const name = 'operator-pass';
+  const passes = 9;
+  const rng = new Random(o.seed);
+  const data = new Float32Array(new SharedArrayBuffer(o.rows * o.dims * 4));
+  for (let i = 0; i < data.length; i++) data[i] = rng.uniform() - 0.5;
+  const labels = Int32Array.from({ length: o.rows }, () => rng.int(o.classes));
+  const rowIndex = rowsByClass(labels, o.classes)[0];
+  const x: Matrix = { data, rows: o.rows, cols: o.dims };
+  const u = Float64Array.from({ length: o.dims }, () => rng.normal());
+  const out = new Float64Array(o.dims);
+  log(`[${name}] class of ${rowIndex.length.toLocaleString('en')} rows × ${o.dims} in a ${fmtMB(data.byteLength)} matrix; ${passes} timed passes each`);
+
+  /**
+   * Median wall time, min wall time and median on-CPU time (process.cpuUsage, user + system) of `passes` calls
+   * after two warm-up calls. The pass is synchronous on this thread, so CPU time leaves out time the process
+   * spent descheduled — the steadier figure on a shared, busy machine.
+   */
+  const time = (f: () => void) => {
+    f();
+    f();
+    const ms: number[] = [];
+    const cpuMs: number[] = [];
+    for (let i = 0; i < passes; i++) {
+      const c = process.cpuUsage();
+      const t = performance.now();
+      f();
+      ms.push(performance.now() - t);
+      const dc = process.cpuUsage(c);
+      cpuMs.push((dc.user + dc.system) / 1000);
+    }
+    return { median: median(ms), min: Math.min(...ms), cpu: median(cpuMs) };
+  };
+  const pass = (k: RowKernels) => time(() => k.gramPass(x, rowIndex, u, 0.25, out));
+  const scalar = pass(scalarRowKernels);
+  const simd = wasmRowKernels();
+  const rows: Row[] = [
+    { case: name, metric: 'class', value: `${rowIndex.length.toLocaleString('en')} × ${o.dims}`, note: `rows picked from ${o.rows.toLocaleString('en')} (${o.classes} classes)` },
+    { case: name, metric: 'scalar JS, ms per pass', value: fmtMs(scalar.median), note: `median of ${passes}; min ${fmtMs(scalar.min)}; CPU ${fmtMs(scalar.cpu)}` },
+  ];
+  if (!simd) return [...rows, { case: name, metric: 'wasm-simd', value: 'unavailable', note: `rowKernels() uses ${rowKernels().backend}` }];
+  const fast = pass(simd);
+  // The same row copies the SIMD path makes (one memcpy per row into a 64 KiB block, rows padded to a
+  // multiple of 8 floats), without the math.
+  const stride = Math.ceil(o.dims / 8) * 8;
+  const blockRows = Math.max(1, Math.floor(65536 / (4 * stride)));
+  const block = new Float32Array(blockRows * stride);
+  const copy = time(() => {
+    for (let start = 0; start < rowIndex.length; start += blockRows) {
+      const m = Math.min(blockRows, rowIndex.length - start);
+      for (let i = 0; i < m; i++) {
+        const base = rowIndex[start + i] * o.dims;
+        block.set(data.subarray(base, base + o.dims), i * stride);
+      }
+    }
+  });
+  const gflops = (ms: number) => ((4 * rowIndex.length * o.dims) / (ms / 1000) / 1e9).toFixed(1);
+  return [
+    ...rows,
+    { case: name, metric: 'wasm-simd, ms per pass', value: fmtMs(fast.median), note: `median of ${passes}; min ${fmtMs(fast.min)}; CPU ${fmtMs(fast.cpu)}` },
+    { case: name, metric: 'speedup (median)', value: `${(scalar.median / fast.median).toFixed(1)}×`, note: `CPU time ${(scalar.cpu / fast.cpu).toFixed(1)}×; ${gflops(scalar.median)} → ${gflops(fast.median)} GFLOP/s (4·n·d flops per pass)` },
+    { case: name, metric: 'row copies alone, ms per pass', value: fmtMs(copy.median), note: `${fmtPct(copy.median / fast.median)} of the SIMD pass (CPU ${fmtMs(copy.cpu)}): scattered rows read from DRAM, which any pass pays` },
+  ];
+}
+
 const CASES: BenchCase[] = [
   { name: 'spectral', description: 'spectral signatures, all classes, single-threaded in-process (engine)', run: spectralInProcess },
   { name: 'spectral-pool', description: 'the same through the job service / worker pool, and per-job overhead', run: spectralThroughPool },
+  { name: 'operator-pass', description: 'one spectral operator pass over a class: scalar JS vs WebAssembly SIMD', run: operatorPass },
 ];
+
+// ------------------------------------------------------------------------------ ingest cases (data ingest)
+// Files are generated into a temporary folder and deleted afterwards. Loads go through the host's
+// loadDataset on a pool with one thread per core, as the app runs them: one warm-up load (page cache,
+// worker start, JIT), then three timed loads. Peak RSS is sampled every 10 ms during each load (threads
+// share the process, so workers count); the figure to hold against the budget (1.5 × the float32 payload
+// + 300 MB) is the rise over the RSS just before the load.
+
+type IngestFile = { path: string; rows: number; dims: number };
+
+async function ingestCase(name: string, makeFile: (dir: string) => Promise<IngestFile>): Promise<Row[]> {
+  const { mkdtempSync, rmSync, statSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const { createHost } = await import('../electron/host/host.ts');
+  const { loadDataset } = await import('../electron/host/ingest.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'assay-bench-ingest-'));
+  const host = createHost({ transport: 'served', samplePath: '', initialDataset: null, threads: availableParallelism() });
+  try {
+    const t0 = performance.now();
+    const { path, rows, dims } = await makeFile(dir);
+    const size = statSync(path).size;
+    log(`[${name}] wrote ${fmtMB(size)} in ${fmtMs(performance.now() - t0)}`);
+    const ctx = { signal: new AbortController().signal, progress() {} };
+    const request = { path, roles: { label: 'label', id: null, features: null, text: [], group: null }, badRows: 'stop' as const };
+    if (path.endsWith('.npy')) Object.assign(request, { roles: { ...request.roles, label: null } });
+    await loadDataset(host.pool, request, ctx);
+    const times: number[] = [];
+    let peak = 0;
+    for (let run = 0; run < 3; run++) {
+      const before = process.memoryUsage().rss;
+      let high = before;
+      const timer = setInterval(() => (high = Math.max(high, process.memoryUsage().rss)), 10);
+      const t = performance.now();
+      const loaded = await loadDataset(host.pool, request, ctx);
+      times.push(performance.now() - t);
+      clearInterval(timer);
+      high = Math.max(high, process.memoryUsage().rss);
+      peak = Math.max(peak, high - before);
+      const { summary } = loaded.dataset;
+      if (summary.rows !== rows || summary.dims !== dims) throw new Error(`loaded ${summary.rows} × ${summary.dims}, expected ${rows} × ${dims}`);
+      log(`[${name}] run ${run + 1}: ${fmtMs(times[run])}, RSS +${fmtMB(high - before)}`);
+    }
+    const payload = rows * dims * 4;
+    const best = Math.min(...times);
+    const rate = (ms: number) => `${(size / 1e6 / (ms / 1000)).toFixed(0)} MB/s`;
+    return [
+      { case: name, metric: 'file', value: fmtMB(size), note: `${rows.toLocaleString('en')} × ${dims}; float32 payload ${fmtMB(payload)}` },
+      { case: name, metric: 'load, end to end (best of 3)', value: fmtMs(best), note: `median ${fmtMs(median(times))}; SHA-256, validation and summaries included` },
+      { case: name, metric: 'throughput', value: rate(best), note: `file bytes (10^6) ÷ time; median ${rate(median(times))}` },
+      { case: name, metric: 'peak RSS rise during load', value: fmtMB(peak), note: `budget 1.5 × payload + 300 MB = ${fmtMB(1.5 * payload + 300 * MB)}` },
+    ];
+  } finally {
+    await host.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Deterministic values in [-1, 1). */
+function lcg(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+}
+
+/** A CSV of rows × dims floats with 4 decimals (about 8 bytes a value, as in stack.md) and a label column. */
+async function writeNumericCsv(path: string, rows: number, dims: number): Promise<IngestFile> {
+  const { openSync, writeSync, closeSync } = await import('node:fs');
+  const fd = openSync(path, 'w');
+  const next = lcg(12345);
+  writeSync(fd, [...Array.from({ length: dims }, (_, j) => `f${j}`), 'label'].join(',') + '\n');
+  let batch = '';
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < dims; j++) batch += next().toFixed(4) + ',';
+    batch += `c${i % 10}\n`;
+    if (batch.length > 4 * MB) {
+      writeSync(fd, batch);
+      batch = '';
+    }
+  }
+  writeSync(fd, batch);
+  closeSync(fd);
+  return { path, rows, dims };
+}
+
+/** A version 1.0 .npy of little-endian float32 in C order (NEP-1: header padded to a multiple of 64). */
+async function writeNpy(path: string, rows: number, dims: number): Promise<IngestFile> {
+  const { openSync, writeSync, closeSync } = await import('node:fs');
+  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows}, ${dims}), }`;
+  const padded = dict.padEnd(Math.ceil((10 + dict.length + 1) / 64) * 64 - 10 - 1, ' ') + '\n';
+  const head = Buffer.alloc(10 + padded.length);
+  head.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
+  head.writeUInt16LE(padded.length, 8);
+  head.write(padded, 10, 'latin1');
+  const fd = openSync(path, 'w');
+  writeSync(fd, head);
+  const next = lcg(777);
+  const block = new Float32Array(dims * 1024);
+  for (let i = 0; i < rows; i += 1024) {
+    const n = Math.min(1024, rows - i) * dims;
+    for (let k = 0; k < n; k++) block[k] = next();
+    writeSync(fd, new Uint8Array(block.buffer, 0, n * 4));
+  }
+  closeSync(fd);
+  return { path, rows, dims };
+}
+
+const ingestCases: BenchCase[] = [
+  { name: 'csv-400k×64', description: 'CSV 400,000 × 64 floats (~205 MB) through loadDataset', run: () => ingestCase('csv-400k×64', (dir) => writeNumericCsv(`${dir}/bench.csv`, 400_000, 64)) },
+  { name: 'csv-50k×512', description: 'CSV 50,000 × 512 floats (~205 MB) through loadDataset', run: () => ingestCase('csv-50k×512', (dir) => writeNumericCsv(`${dir}/bench.csv`, 50_000, 512)) },
+  { name: 'npy-200k×512', description: '.npy 200,000 × 512 float32 (~410 MB) through loadDataset, warm page cache', run: () => ingestCase('npy-200k×512', (dir) => writeNpy(`${dir}/bench.npy`, 200_000, 512)) },
+];
+CASES.push(...ingestCases);
 
 // ---------------------------------------------------------------------------------------------- driver
 

@@ -3,9 +3,9 @@
  * Bundles everything that runs in Node/Electron into dist-electron/ (esbuild):
  *   electron/main/main.ts          → dist-electron/main.mjs      ESM, Electron main process
  *   electron/main/preload.ts       → dist-electron/preload.cjs   CJS (sandboxed preloads cannot be ESM)
- *   electron/workers/*.worker.ts   → dist-electron/workers/<name>.worker.mjs
+ *   electron/workers/*.worker.ts   → dist-electron/workers/<name>.worker.js  } one build, shared chunks:
+ *   piscina's own thread bootstrap → dist-electron/worker.js                } one piscina per thread
  *   electron/serve/main.ts         → dist-electron/serve.mjs     served mode (skipped while absent)
- *   piscina's own thread bootstrap → dist-electron/worker.js     piscina starts `${__dirname}/worker.js`
  *   dist-electron/package.json     {"type":"module"}, so worker.js is ESM even outside the app's package
  *
  * Dependencies are bundled in, so the packaged app needs no node_modules. ESM bundles get a banner that
@@ -75,24 +75,26 @@ jobs.push({
   },
 });
 
+// piscina spawns `${__dirname}/worker.js` (its thread bootstrap); bundled into main.mjs/serve.mjs, __dirname is
+// dist-electron. The bootstrap and our worker modules are built in ONE build with code splitting, so both
+// load the same copy of piscina in a thread: piscina recognises `Piscina.move()` results by a private symbol,
+// and with two bundled copies a worker's moved result would not be recognised (the host got the wrapper).
+// dist-electron/package.json has "type": "module", so these .js files load as ESM.
 const workerDir = path.join(root, 'electron/workers');
 const workerEntries = existsSync(workerDir)
   ? readdirSync(workerDir)
       .filter((f) => f.endsWith('.worker.ts'))
-      .map((f) => ({ in: `electron/workers/${f}`, out: f.replace(/\.ts$/, '') }))
+      .map((f) => ({ in: `electron/workers/${f}`, out: `workers/${f.replace(/\.ts$/, '')}` }))
   : [];
-if (workerEntries.length > 0) {
-  jobs.push({
-    label: `workers (${workerEntries.map((w) => w.out).join(', ')})`,
-    options: { ...nodeEsm, entryPoints: workerEntries, outdir: 'dist-electron/workers', outExtension: { '.js': '.mjs' } },
-  });
-}
-
-// piscina spawns `${__dirname}/worker.js`; bundled into main.mjs/serve.mjs, __dirname is dist-electron.
-// package.json has "type": "module", so this .js file is loaded as ESM: emit it as ESM.
 jobs.push({
-  label: 'piscina thread bootstrap',
-  options: { ...nodeEsm, entryPoints: [path.join(path.dirname(require.resolve('piscina')), 'worker.js')], outfile: 'dist-electron/worker.js' },
+  label: `piscina thread bootstrap + workers (${workerEntries.map((w) => w.out.slice(8)).join(', ')})`,
+  options: {
+    ...nodeEsm,
+    entryPoints: [{ in: path.join(path.dirname(require.resolve('piscina')), 'worker.js'), out: 'worker' }, ...workerEntries],
+    outdir: 'dist-electron',
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+  },
 });
 
 if (existsSync(path.join(root, 'electron/serve/main.ts'))) {

@@ -42,6 +42,13 @@ export class DatasetStore {
     return [...this.datasets.values()].map((d) => d.summary);
   }
 
+  rowIds(id: string, indices: number[]): string[] {
+    const dataset = this.get(id);
+    const bad = indices.find((i) => i >= dataset.summary.rows);
+    if (bad !== undefined) throw new HostError('bad-request', `row ${bad} is out of range: dataset '${dataset.summary.name}' has ${dataset.summary.rows} rows`);
+    return indices.map((i) => rowId(dataset, i));
+  }
+
   row(id: string, index: number): RowDetail {
     const dataset = this.get(id);
     const { rows, dims, featureNames, classNames } = dataset.summary;

@@ -105,6 +105,9 @@ export function createHost(options: HostOptions): Host {
     async getRow({ datasetId, index }) {
       return datasets.row(datasetId, index);
     },
+    async getRowIds({ datasetId, indices }) {
+      return datasets.rowIds(datasetId, indices);
+    },
     async runScan(request) {
       const dataset = datasets.get(request.datasetId);
       const reference = request.referenceDatasetId === null ? null : datasets.get(request.referenceDatasetId);

@@ -8,13 +8,14 @@ export type WorkerName = 'load' | 'detect' | (string & {});
 
 /**
  * Locates a worker module. From source (tests, CLI, served mode under tsx) the .ts file runs with the tsx
- * loader; from the bundle (electron-builder, `npm start`) the esbuild output sits in dist-electron/workers.
+ * loader; from the bundle (electron-builder, `npm start`) the esbuild output sits in dist-electron/workers
+ * (ES modules named .js; see scripts/build-electron.mjs for why they share chunks with piscina's bootstrap).
  */
 export function workerFile(name: WorkerName, from: string = import.meta.url): { filename: string; execArgv: string[] } {
   if (from.endsWith('.ts')) {
     return { filename: new URL(`../workers/${name}.worker.ts`, from).href, execArgv: ['--import', tsxLoader()] };
   }
-  return { filename: new URL(`./workers/${name}.worker.mjs`, from).href, execArgv: [] };
+  return { filename: new URL(`./workers/${name}.worker.js`, from).href, execArgv: [] };
 }
 
 /** tsx's loader by absolute URL, so workers find it whatever the working directory. */

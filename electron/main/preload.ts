@@ -84,6 +84,7 @@ const api = {
   generateSynthetic: call('generateSynthetic'),
   listDatasets: call('listDatasets'),
   getRow: call('getRow'),
+  getRowIds: call('getRowIds'),
   runScan: call('runScan'),
   exportCleaned: call('exportCleaned'),
   cancelJob: call('cancelJob'),

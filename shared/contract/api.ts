@@ -32,6 +32,8 @@ export interface AssayApi {
   generateSynthetic(args: SyntheticArgs): Promise<JobInfo>;
   listDatasets(): Promise<DatasetSummary[]>;
   getRow(args: GetRowArgs): Promise<RowDetail>;
+  /** The ids of many rows at once, in the order asked. */
+  getRowIds(args: { datasetId: string; indices: number[] }): Promise<string[]>;
   /** Runs one or more detectors over a dataset as one job; its result is a ScanResult. */
   runScan(args: ScanRequest): Promise<JobInfo>;
   /** Writes the dataset without the given rows to `path` on the host, in the input's format, as a job. */
@@ -71,6 +73,7 @@ const METHODS = {
   generateSynthetic: true,
   listDatasets: true,
   getRow: true,
+  getRowIds: true,
   runScan: true,
   exportCleaned: true,
   cancelJob: true,

@@ -32,6 +32,9 @@ export const apiArgSchemas = {
     .strict(),
   listDatasets: null,
   getRow: z.object({ datasetId: z.string().min(1).max(100), index: z.number().int().min(0) }).strict(),
+  getRowIds: z
+    .object({ datasetId: z.string().min(1).max(100), indices: z.array(z.number().int().min(0)).max(10_000_000) })
+    .strict(),
   runScan: z
     .object({
       datasetId: z.string().min(1).max(100),

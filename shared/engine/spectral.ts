@@ -1,4 +1,5 @@
 import type { SpectralParams } from '../domain/detectors.ts';
+import { rowKernels } from './kernels/row-kernels.ts';
 import { lanczosTop } from './lanczos.ts';
 import { classMean, type Matrix } from './matrix.ts';
 
@@ -46,19 +47,11 @@ export function spectralSignatureClass(
   const mean = classMean(x, rowIndex);
 
   const apply = (u: Float64Array, out: Float64Array) => {
-    out.fill(0);
     let meanDotU = 0;
     for (let k = 0; k < d; k++) meanDotU += mean[k] * u[k];
-    let sumT = 0;
-    for (let r = 0; r < n; r++) {
-      const base = rowIndex[r] * d;
-      let t = 0;
-      for (let k = 0; k < d; k++) t += data[base + k] * u[k];
-      t -= meanDotU;
-      sumT += t;
-      for (let k = 0; k < d; k++) out[k] += t * data[base + k];
-    }
-    // Σ t_i (r_i − μ) = Σ t_i r_i − μ Σ t_i.
+    // out ← Σ t_i r_i with t_i = r_i·u − μ·u = (r_i − μ)·u, one pass over the rows (WebAssembly SIMD where
+    // available); then Σ t_i (r_i − μ) = Σ t_i r_i − μ Σ t_i.
+    const sumT = rowKernels().gramPass(x, rowIndex, u, meanDotU, out);
     const inv = n > 0 ? 1 / n : 0;
     for (let k = 0; k < d; k++) out[k] = (out[k] - sumT * mean[k]) * inv;
   };

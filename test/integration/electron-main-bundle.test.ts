@@ -64,3 +64,57 @@ describe('dist-electron/main.mjs', () => {
     expect(out.quitAfterHostClosed).toBe(true);
   });
 });
+
+describe('dist-electron/serve.mjs (the bundled served mode that `npm start` falls back to)', () => {
+  it('runs a scan whose workers move their results (one piscina copy per thread in the bundle)', async () => {
+    const { spawn } = await import('node:child_process');
+    const { encodeWire, decodeWire, WIRE_CONTENT_TYPE } = await import('../../shared/contract/wire.ts');
+    const child = spawn(process.execPath, [path.join(root, 'dist-electron/serve.mjs'), '--no-open'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<URL>((resolve, reject) => {
+        let text = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          text += chunk;
+          const match = /http:\/\/\S+/.exec(text);
+          if (match) resolve(new URL(match[0]));
+        });
+        child.on('exit', (code) => reject(new Error(`serve.mjs exited with ${code}`)));
+      });
+      const token = url.searchParams.get('token')!;
+      const call = async (method: string, arg: unknown) => {
+        const response = await fetch(new URL(`/api/${method}`, url), {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': WIRE_CONTENT_TYPE },
+          body: encodeWire(arg) as Uint8Array<ArrayBuffer>,
+        });
+        const reply = decodeWire(new Uint8Array(await response.arrayBuffer())) as { ok: boolean; value: any; message?: string };
+        if (!reply.ok) throw new Error(reply.message);
+        return reply.value;
+      };
+      const settle = async (id: string) => {
+        for (;;) {
+          const job = (await call('listJobs', null)).find((j: { id: string }) => j.id === id);
+          if (['done', 'failed', 'cancelled'].includes(job.status)) return job;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      };
+      const open = await call('openSample', null);
+      expect((await settle(open.id)).status).toBe('done');
+      const dataset = (await call('getJobResult', { jobId: open.id })).value;
+      const scan = await call('runScan', {
+        datasetId: dataset.id,
+        detectors: [{ name: 'spectral', params: {} }, { name: 'knn-outlier', params: {} }],
+        flag: { mode: 'fdr', q: 0.05 },
+        referenceDatasetId: null,
+      });
+      const final = await settle(scan.id);
+      expect(final.error).toBeNull();
+      const result = (await call('getJobResult', { jobId: scan.id })).value;
+      expect(result.runs[0].scores).toBeInstanceOf(Float64Array);
+      expect(result.runs[0].scores).toHaveLength(3000);
+      expect(result.runs[0].flagged.reduce((a: number, b: number) => a + b, 0)).toBeGreaterThanOrEqual(45);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});

@@ -1,11 +1,14 @@
 import { useEffect } from 'react';
 import { getClient } from '../api/client.ts';
 import { DatasetSummary } from '../features/dataset/index.ts';
+import { Agreement } from '../features/agreement/index.ts';
 import { DetectorPanel } from '../features/detect/index.ts';
 import { JobBar, JobList } from '../features/jobs/index.ts';
+import { Overview } from '../features/overview/index.ts';
+import { QuarantinePanel } from '../features/quarantine/index.ts';
 import { RowInspector } from '../features/rows/index.ts';
 import { StartScreen } from '../features/start/index.ts';
-import { ClassPicker, TriagePlots } from '../features/triage/index.ts';
+import { Triage } from '../features/triage/index.ts';
 import { listenToJobs, startJob, useStore } from '../store/index.ts';
 
 /** Connects to the host once: app info, job events, and the dataset named on the command line. */
@@ -82,11 +85,13 @@ function Workspace() {
         <JobList />
       </aside>
       <div className="col-main">
-        <ClassPicker />
-        <TriagePlots />
+        <Overview />
+        <Triage />
+        <Agreement />
       </div>
       <aside className="col-right">
         <RowInspector />
+        <QuarantinePanel />
       </aside>
     </main>
   );

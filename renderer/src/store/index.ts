@@ -1,2 +1,15 @@
-export { useStore, resetStore, initialState, type State } from './store.ts';
-export { listenToJobs, startJob, cancelJob, jobTitle, mostSeparatedClass } from './job-runner.ts';
+export { useStore, resetStore, initialState, selectScan, type State } from './store.ts';
+export { useScanViews } from './hooks.ts';
+export { listenToJobs, startJob, cancelJob, jobTitle, openDataset, refreshDatasets } from './job-runner.ts';
+export {
+  scanViews,
+  classRows,
+  countFlagged,
+  popcount,
+  overrideKey,
+  mostSuspiciousClass,
+  type DetectorView,
+  type ScanViews,
+  type ViewKey,
+  type FlagOverride,
+} from './scan-views.ts';

@@ -1,12 +1,14 @@
 /**
  * How any feature starts a host job and how finished jobs reach the store. Features call `startJob`; results
  * of jobs started in this window are fetched once and put in the store — a dataset summary opens the
- * workspace, a spectral result goes to the triage views.
+ * workspace, a scan result goes to the overview and triage views.
  */
 import type { Unsubscribe } from '../../../shared/contract/api.ts';
-import type { SpectralResult } from '../../../shared/domain/detectors.ts';
+import type { DatasetSummary } from '../../../shared/domain/dataset.ts';
+import { DETECTORS } from '../../../shared/domain/detector-catalog.ts';
 import { isFinal, type JobInfo } from '../../../shared/domain/jobs.ts';
 import { getClient } from '../api/client.ts';
+import { mostSuspiciousClass } from './scan-views.ts';
 import { useStore } from './store.ts';
 
 const settled = new Set<string>();
@@ -62,9 +64,36 @@ export function jobTitle(job: JobInfo): string {
     }
     case 'synthesize':
       return 'Generate synthetic dataset';
-    case 'spectral':
-      return 'Spectral signatures';
+    case 'scan': {
+      const names = (job as JobInfo<'scan'>).params.detectors.map((d) => DETECTORS[d.name]?.title ?? d.name);
+      return names.length === 1 ? names[0] : `Scan: ${names.length} detectors`;
+    }
+    case 'export': {
+      const p = (job as JobInfo<'export'>).params.path;
+      return `Write cleaned ${p.split(/[\\/]/).pop() || p}`;
+    }
   }
+}
+
+/** Shows `summary` in the workspace, with its last scan (if any) and a fresh triage state. */
+export function openDataset(summary: DatasetSummary): void {
+  const s = useStore.getState();
+  s.setDataset(summary);
+  const scan = s.scans[summary.id];
+  s.clearOverrides();
+  s.setSelection(null);
+  s.selectClass(scan ? mostSuspiciousClass(scan) : null);
+  s.selectRow(null);
+  s.setView('workspace');
+  refreshDatasets();
+}
+
+/** Re-reads the datasets the host holds (the reference picker and the start screen list them). */
+export function refreshDatasets(): void {
+  getClient()
+    .listDatasets()
+    .then((list) => useStore.getState().setDatasets(list))
+    .catch((err: unknown) => console.warn('Assay: could not list datasets', err));
 }
 
 async function settle(jobId: string): Promise<void> {
@@ -81,37 +110,27 @@ async function settle(jobId: string): Promise<void> {
     const result = await getClient().getJobResult({ jobId });
     const s = useStore.getState();
     if (result.kind === 'load' || result.kind === 'synthesize') {
-      s.setDataset(result.value);
-      s.setSpectral(null);
-      s.selectClass(null);
-      s.selectRow(null);
-      s.setView('workspace');
-    } else if (result.kind === 'spectral') {
-      if (s.dataset?.id !== result.value.datasetId) return;
-      if (!(result.value.labels instanceof Int32Array) || result.value.labels.length !== result.value.scores.length) {
-        s.showError('Spectral signatures', 'The host sent a result without per-row class labels; the triage views cannot split rows by class.');
+      openDataset(result.value);
+    } else if (result.kind === 'scan') {
+      const scan = result.value;
+      const n = scan.labels instanceof Int32Array ? scan.labels.length : -1;
+      if (n < 0 || scan.runs.some((r) => r.scores.length !== n || r.flagged.length !== n)) {
+        s.showError(jobTitle(job), 'The host sent a scan whose per-row arrays do not match its labels; the triage views cannot use it.');
         return;
       }
-      s.setSpectral(result.value);
-      s.selectClass(mostSeparatedClass(result.value));
+      s.setScan(scan);
+      if (s.dataset?.id !== scan.datasetId) return;
+      s.clearOverrides();
+      s.setSelection(null);
+      // With one detector the consensus only repeats it; otherwise keep the analyst's choice while it exists.
+      if (scan.runs.length === 1) s.selectView(scan.runs[0].detector);
+      else if (!scan.runs.some((r) => r.detector === s.selectedView)) s.selectView('consensus');
+      s.selectClass(mostSuspiciousClass(scan));
       s.selectRow(null);
+    } else if (result.kind === 'export') {
+      s.setCleanedExport(jobId, result.value);
     }
   } catch (err) {
     useStore.getState().showError(jobTitle(job), err);
   }
-}
-
-/** The class whose top eigenvalue stands furthest above its second (λ₁/λ₂): where a planted sub-population shows first. */
-export function mostSeparatedClass(result: SpectralResult): number | null {
-  let best: number | null = null;
-  let bestRatio = -Infinity;
-  for (const c of result.classes) {
-    const [l1 = 0, l2 = 0] = c.eigenvalues;
-    const ratio = l2 > 0 ? l1 / l2 : l1 > 0 ? Infinity : 0;
-    if (ratio > bestRatio) {
-      bestRatio = ratio;
-      best = c.classIndex;
-    }
-  }
-  return best;
 }

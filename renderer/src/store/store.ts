@@ -7,10 +7,11 @@ import { appInitial, createAppSlice, type AppSlice } from '../app/slice.ts';
 import { createDatasetSlice, datasetInitial, type DatasetSlice } from '../features/dataset/slice.ts';
 import { createDetectSlice, detectInitial, type DetectSlice } from '../features/detect/slice.ts';
 import { createJobsSlice, jobsInitial, type JobsSlice } from '../features/jobs/slice.ts';
+import { createQuarantineSlice, quarantineInitial, type QuarantineSlice } from '../features/quarantine/slice.ts';
 import { createRowsSlice, rowsInitial, type RowsSlice } from '../features/rows/slice.ts';
 import { createTriageSlice, triageInitial, type TriageSlice } from '../features/triage/slice.ts';
 
-export type State = AppSlice & JobsSlice & DatasetSlice & DetectSlice & TriageSlice & RowsSlice;
+export type State = AppSlice & JobsSlice & DatasetSlice & DetectSlice & TriageSlice & RowsSlice & QuarantineSlice;
 
 /** The data part of the initial state; `resetStore()` returns to it (tests call that between cases). */
 export const initialState = {
@@ -20,6 +21,7 @@ export const initialState = {
   ...detectInitial,
   ...triageInitial,
   ...rowsInitial,
+  ...quarantineInitial,
 };
 
 export const useStore = create<State>()((...a) => ({
@@ -29,8 +31,12 @@ export const useStore = create<State>()((...a) => ({
   ...createDetectSlice(...a),
   ...createTriageSlice(...a),
   ...createRowsSlice(...a),
+  ...createQuarantineSlice(...a),
 }));
 
 export function resetStore(): void {
   useStore.setState(structuredClone(initialState));
 }
+
+/** The open dataset's latest scan, or null. */
+export const selectScan = (s: State) => (s.dataset ? (s.scans[s.dataset.id] ?? null) : null);

@@ -22,16 +22,31 @@ declare module 'plotly.js-strict-dist-min' {
   export interface PlotMouseEvent {
     points: PlotPoint[];
   }
+  /** plotly_selected: undefined when a selection was cleared by a click. */
+  export type PlotSelectionEvent = { points: PlotPoint[] } | undefined;
+  /** plotly_relayout: the changed attributes, e.g. { 'shapes[0].x0': 1.2 }. */
+  export type PlotRelayoutEvent = Record<string, unknown>;
   export interface PlotlyHTMLElement extends HTMLDivElement {
     on(event: 'plotly_click', handler: (event: PlotMouseEvent) => void): void;
-    removeAllListeners?(event: string): void;
+    on(event: 'plotly_selected', handler: (event: PlotSelectionEvent) => void): void;
+    on(event: 'plotly_deselect', handler: () => void): void;
+    on(event: 'plotly_relayout', handler: (event: PlotRelayoutEvent) => void): void;
+  }
+  export interface ImageOptions {
+    format: 'png' | 'svg';
+    filename: string;
+    width?: number;
+    height?: number;
+    scale?: number;
   }
   export function react(root: HTMLElement, data: PlotData[], layout?: Layout, config?: Config): Promise<PlotlyHTMLElement>;
   export function purge(root: HTMLElement): void;
+  export function downloadImage(root: HTMLElement, options: ImageOptions): Promise<string>;
   export const Plots: { resize(root: HTMLElement): Promise<void> | void };
   const Plotly: {
     react: typeof react;
     purge: typeof purge;
+    downloadImage: typeof downloadImage;
     Plots: typeof Plots;
   };
   export default Plotly;

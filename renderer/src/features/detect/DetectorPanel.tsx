@@ -1,87 +1,263 @@
-import { useState } from 'react';
+import { useEffect } from 'react';
 import { getClient } from '../../api/client.ts';
-import { startJob, useStore } from '../../store/index.ts';
+import { refreshDatasets, startJob, useStore } from '../../store/index.ts';
+import { DETECTORS, type ParamSpec } from '../../../../shared/domain/detector-catalog.ts';
+import type { DetectorName, DetectorParams, FlagRule, ScanRequest } from '../../../../shared/domain/detectors.ts';
 import { isFinal } from '../../../../shared/domain/jobs.ts';
-import { removalBudget } from '../../../../shared/engine/spectral.ts';
+import { defaultChoice, type DetectorChoice, type FlagForm } from './slice.ts';
 
-const nf = new Intl.NumberFormat('en-US');
+type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
-/** Parameters and Run for the spectral-signatures detector (Tran, Li & Madry, NeurIPS 2018). */
+/** A number field's text as a number in [min, max], or a message naming the field. */
+function parseNumber(text: string, where: string, min: number, max: number, integer = false): Parsed<number> {
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v)) return { ok: false, message: `${where} must be a number (got '${text}').` };
+  if (integer && !Number.isInteger(v)) return { ok: false, message: `${where} must be a whole number (got ${text}).` };
+  if (v < min || v > max) return { ok: false, message: `${where} must be in [${min}, ${max}] (got ${text}).` };
+  return { ok: true, value: v };
+}
+
+function parseParams(name: DetectorName, choice: DetectorChoice): Parsed<DetectorParams> {
+  const info = DETECTORS[name];
+  const out: DetectorParams = {};
+  for (const spec of info.params) {
+    const raw = choice.values[spec.key] ?? spec.default;
+    if (spec.kind === 'boolean' || spec.kind === 'choice') {
+      out[spec.key] = raw;
+      continue;
+    }
+    const v = parseNumber(String(raw), `${info.title}: '${spec.label}'`, spec.min ?? -Infinity, spec.max ?? Infinity, spec.kind === 'integer');
+    if (!v.ok) return v;
+    out[spec.key] = v.value;
+  }
+  return { ok: true, value: out };
+}
+
+function parseFlag(form: FlagForm): Parsed<FlagRule> {
+  if (form.mode === 'rule') return { ok: true, value: { mode: 'rule' } };
+  if (form.mode === 'fdr') {
+    const q = parseNumber(form.q, "FDR 'q'", 0.0001, 0.5);
+    return q.ok ? { ok: true, value: { mode: 'fdr', q: q.value } } : q;
+  }
+  const epsilon = parseNumber(form.epsilon, "Budget 'ε'", 0.001, 0.5);
+  if (!epsilon.ok) return epsilon;
+  const budgetFactor = parseNumber(form.budgetFactor, "Budget 'factor'", 0.1, 10);
+  if (!budgetFactor.ok) return budgetFactor;
+  return { ok: true, value: { mode: 'budget', epsilon: epsilon.value, budgetFactor: budgetFactor.value } };
+}
+
+function ParamField({ name, spec, value }: { name: DetectorName; spec: ParamSpec; value: string | boolean }) {
+  const setChoice = useStore((s) => s.setChoice);
+  const choice = useStore((s) => s.choices[name]) ?? defaultChoice(name);
+  const set = (v: string | boolean) => setChoice(name, { values: { ...choice.values, [spec.key]: v } });
+  const id = `param-${name}-${spec.key}`;
+  let input;
+  if (spec.kind === 'boolean') {
+    input = <input id={id} type="checkbox" checked={value === true} onChange={(e) => set(e.target.checked)} />;
+  } else if (spec.kind === 'choice') {
+    input = (
+      <select id={id} value={String(value)} onChange={(e) => set(e.target.value)}>
+        {spec.choices?.map((c) => (
+          <option key={c} value={c}>
+            {c}
+          </option>
+        ))}
+      </select>
+    );
+  } else {
+    const ok = parseNumber(String(value), spec.label, spec.min ?? -Infinity, spec.max ?? Infinity, spec.kind === 'integer').ok;
+    input = (
+      <input
+        id={id}
+        type="number"
+        step={spec.kind === 'integer' ? 1 : 'any'}
+        min={spec.min}
+        max={spec.max}
+        value={String(value)}
+        aria-invalid={!ok}
+        onChange={(e) => set(e.target.value)}
+      />
+    );
+  }
+  return (
+    <div className="param">
+      <label className="field inline" htmlFor={id}>
+        <span>{spec.label}</span>
+        {input}
+      </label>
+      <p className="hint">{spec.help}</p>
+    </div>
+  );
+}
+
+function DetectorRow({ name }: { name: DetectorName }) {
+  const info = DETECTORS[name];
+  const choice = useStore((s) => s.choices[name]) ?? defaultChoice(name);
+  const setChoice = useStore((s) => s.setChoice);
+  return (
+    <li className="detector" data-detector={name}>
+      <label className="check strong" title={info.reference}>
+        <input
+          type="checkbox"
+          data-testid={`detector-${name}`}
+          checked={choice.enabled}
+          onChange={(e) => setChoice(name, { enabled: e.target.checked })}
+        />
+        {info.title}
+      </label>
+      <p className="hint">{info.summary}</p>
+      {info.params.length > 0 && (
+        <details>
+          <summary className="small">Parameters</summary>
+          {info.params.map((spec) => (
+            <ParamField key={spec.key} name={name} spec={spec} value={choice.values[spec.key] ?? spec.default} />
+          ))}
+          <p className="hint cite">{info.reference}</p>
+        </details>
+      )}
+    </li>
+  );
+}
+
+/** Which detectors to run, how to turn scores into flags, an optional clean reference, and Run. */
 export function DetectorPanel() {
   const dataset = useStore((s) => s.dataset);
-  const params = useStore((s) => s.spectralParams);
-  const setParams = useStore((s) => s.setSpectralParams);
+  const datasets = useStore((s) => s.datasets);
+  const available = useStore((s) => s.appInfo?.detectors) ?? [];
+  const choices = useStore((s) => s.choices);
+  const flagForm = useStore((s) => s.flagForm);
+  const setFlagForm = useStore((s) => s.setFlagForm);
+  const referenceId = useStore((s) => s.referenceDatasetId);
+  const setReference = useStore((s) => s.setReference);
   const showError = useStore((s) => s.showError);
   const running = useStore((s) =>
-    Object.values(s.jobs).some(
-      (j) => j.kind === 'spectral' && !isFinal(j.status) && (j.params as { datasetId: string }).datasetId === s.dataset?.id,
-    ),
+    Object.values(s.jobs).some((j) => j.kind === 'scan' && !isFinal(j.status) && (j.params as ScanRequest).datasetId === s.dataset?.id),
   );
-  const [eps, setEps] = useState(String(params.epsilon));
-  const [factor, setFactor] = useState(String(params.budgetFactor));
+  useEffect(refreshDatasets, [dataset?.id]);
   if (!dataset) return null;
 
-  const epsilon = Number(eps);
-  const budgetFactor = Number(factor);
-  const epsOk = eps.trim() !== '' && Number.isFinite(epsilon) && epsilon > 0 && epsilon <= 0.5;
-  const factorOk = factor.trim() !== '' && Number.isFinite(budgetFactor) && budgetFactor > 0 && budgetFactor <= 10;
-  const largest = Math.max(0, ...dataset.classCounts);
-  const removed = epsOk && factorOk ? removalBudget({ epsilon, budgetFactor }, largest) : null;
+  const references = datasets.filter((d) => d.id !== dataset.id);
+  const enabled = available.filter((name) => (choices[name] ?? defaultChoice(name)).enabled);
 
   const run = () => {
-    if (!epsOk) return showError('Spectral signatures', `'ε' must be a number in (0, 0.5] (got '${eps}').`);
-    if (!factorOk) return showError('Spectral signatures', `'budget factor' must be a number in (0, 10] (got '${factor}').`);
-    setParams({ epsilon, budgetFactor });
-    void startJob('Spectral signatures', () =>
-      getClient().runDetector({ datasetId: dataset.id, detector: 'spectral', params: { epsilon, budgetFactor } }),
-    );
+    if (enabled.length === 0) return showError('Scan', 'Tick at least one detector.');
+    const detectors: ScanRequest['detectors'] = [];
+    for (const name of enabled) {
+      const params = parseParams(name, choices[name] ?? defaultChoice(name));
+      if (!params.ok) return showError('Scan', params.message);
+      detectors.push({ name, params: params.value });
+    }
+    const flag = parseFlag(flagForm);
+    if (!flag.ok) return showError('Scan', flag.message);
+    const reference = references.some((d) => d.id === referenceId) ? referenceId : null;
+    void startJob('Scan', () => getClient().runScan({ datasetId: dataset.id, detectors, flag: flag.value, referenceDatasetId: reference }));
   };
 
   return (
-    <section className="panel" aria-labelledby="detect-title">
-      <h2 id="detect-title">Spectral signatures</h2>
-      <p className="muted small">
-        Scores each row by its squared projection on its class's top principal direction; a backdoor
-        sub-population stands out along it (Tran, Li &amp; Madry, 2018).
-      </p>
-      <label className="field inline">
-        <span>ε</span>
-        <input
-          id="spectral-epsilon"
-          type="number"
-          step="0.01"
-          min="0.001"
-          max="0.5"
-          value={eps}
-          aria-invalid={!epsOk}
-          onChange={(e) => setEps(e.target.value)}
-        />
-      </label>
-      <p className="hint">Upper bound on the poisoned fraction of each class, in (0, 0.5].</p>
-      <label className="field inline">
-        <span>Budget factor</span>
-        <input
-          id="spectral-budget"
-          type="number"
-          step="0.1"
-          min="0.1"
-          max="10"
-          value={factor}
-          aria-invalid={!factorOk}
-          onChange={(e) => setFactor(e.target.value)}
-        />
+    <section className="panel" aria-labelledby="detect-title" data-testid="detector-panel">
+      <h2 id="detect-title">Detectors</h2>
+      <ul className="detectors">
+        {available.map((name) => (
+          <DetectorRow key={name} name={name} />
+        ))}
+      </ul>
+
+      <h3>Flag rows by</h3>
+      <fieldset className="flag-modes" data-testid="flag-mode">
+        <label className="check strong">
+          <input type="radio" name="flag-mode" value="fdr" checked={flagForm.mode === 'fdr'} onChange={() => setFlagForm({ mode: 'fdr' })} />
+          False-discovery rate
+        </label>
+        <div className="mode-body">
+          <label className="field inline">
+            <span>q</span>
+            <input
+              id="flag-q"
+              type="number"
+              step="0.01"
+              min="0.0001"
+              max="0.5"
+              value={flagForm.q}
+              disabled={flagForm.mode !== 'fdr'}
+              aria-invalid={!parseNumber(flagForm.q, 'q', 0.0001, 0.5).ok}
+              onChange={(e) => setFlagForm({ q: e.target.value })}
+            />
+          </label>
+          <p className="hint">
+            Needs no poison rate: Benjamini–Hochberg on each class's p-values, so about a fraction q of the flags are
+            clean rows, and a clean class gets (almost) none.
+          </p>
+        </div>
+        <label className="check strong">
+          <input type="radio" name="flag-mode" value="budget" checked={flagForm.mode === 'budget'} onChange={() => setFlagForm({ mode: 'budget' })} />
+          Budget
+        </label>
+        <div className="mode-body">
+          <div className="field-pair">
+            <label className="field inline">
+              <span>ε</span>
+              <input
+                id="flag-epsilon"
+                type="number"
+                step="0.01"
+                min="0.001"
+                max="0.5"
+                value={flagForm.epsilon}
+                disabled={flagForm.mode !== 'budget'}
+                aria-invalid={!parseNumber(flagForm.epsilon, 'ε', 0.001, 0.5).ok}
+                onChange={(e) => setFlagForm({ epsilon: e.target.value })}
+              />
+            </label>
+            <label className="field inline">
+              <span>factor</span>
+              <input
+                id="flag-budget-factor"
+                type="number"
+                step="0.1"
+                min="0.1"
+                max="10"
+                value={flagForm.budgetFactor}
+                disabled={flagForm.mode !== 'budget'}
+                aria-invalid={!parseNumber(flagForm.budgetFactor, 'factor', 0.1, 10).ok}
+                onChange={(e) => setFlagForm({ budgetFactor: e.target.value })}
+              />
+            </label>
+          </div>
+          <p className="hint">
+            Flags the top ⌈factor·ε·n⌉ of every class: assumes at most ε of each class is poisoned and flags that many
+            even in a clean class — what IBM ART does (Tran et al. use factor 1.5).
+          </p>
+        </div>
+        <label className="check strong">
+          <input type="radio" name="flag-mode" value="rule" checked={flagForm.mode === 'rule'} onChange={() => setFlagForm({ mode: 'rule' })} />
+          Each detector's own rule
+        </label>
+        <p className="hint mode-body">As in its paper (a removal budget, a small cluster, a label disagreement…).</p>
+      </fieldset>
+
+      <label className="field">
+        <span>Trusted clean reference</span>
+        <select
+          data-testid="reference-select"
+          value={referenceId && references.some((d) => d.id === referenceId) ? referenceId : ''}
+          onChange={(e) => setReference(e.target.value || null)}
+        >
+          <option value="">none</option>
+          {references.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name} ({d.rows.toLocaleString('en-US')} rows)
+            </option>
+          ))}
+        </select>
       </label>
       <p className="hint">
-        Rows flagged per class = ⌈factor · ε · n<sub>c</sub>⌉; Tran et al. use 1.5.
-        {removed !== null && (
-          <>
-            {' '}
-            Largest class ({nf.format(largest)} rows): {nf.format(removed)} flagged.
-          </>
-        )}
+        {references.length === 0
+          ? 'Open a second dataset of rows known to be clean (same features and classes) to use it here.'
+          : 'p-values become conformal against these rows: exact under exchangeability, no normality assumed.'}
       </p>
-      <button type="button" className="btn primary" data-testid="run-spectral" disabled={running} onClick={run}>
-        {running ? 'Running…' : 'Run spectral signatures'}
+
+      <button type="button" className="btn primary" data-testid="run-scan" disabled={running || enabled.length === 0} onClick={run}>
+        {running ? 'Running…' : enabled.length === 1 ? `Run ${DETECTORS[enabled[0]].title}` : `Run ${enabled.length} detectors`}
       </button>
     </section>
   );

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { getClient } from '../../api/client.ts';
-import { useStore } from '../../store/index.ts';
+import { useScanViews, useStore } from '../../store/index.ts';
+import { formatNumber, formatP } from '../../ui/format.ts';
 
 function fmt(v: number): string {
   if (!Number.isFinite(v)) return String(v);
@@ -32,18 +33,45 @@ function useRowLoader(): void {
   }, [datasetId, index]);
 }
 
-/** 1-based rank of the row's score among the rows of its class (1 = most suspicious). */
-function rankInClass(scores: Float64Array, labels: Int32Array, row: number): { rank: number; of: number } {
+/** 1-based rank of the row's score among `rows` (1 = most suspicious). */
+function rankIn(scores: Float64Array, rows: Int32Array, row: number): number {
   const s = scores[row];
-  const c = labels[row];
-  let rank = 1;
-  let of = 0;
-  for (let i = 0; i < labels.length; i++) {
-    if (labels[i] !== c) continue;
-    of++;
-    if (scores[i] > s) rank++;
-  }
-  return { rank, of };
+  let above = 0;
+  for (const r of rows) if (scores[r] > s) above++;
+  return above + 1;
+}
+
+/** Every detector's verdict on the row: score, rank in its class, p-value, flag (after hand-set thresholds). */
+function RowVerdicts({ index }: { index: number }) {
+  const sv = useScanViews();
+  if (!sv || index >= sv.result.labels.length) return null;
+  const rows = sv.byClass[sv.result.labels[index]];
+  return (
+    <table className="grid verdicts" data-testid="row-detectors">
+      <thead>
+        <tr>
+          <th scope="col">Detector</th>
+          <th scope="col" className="num">Score</th>
+          <th scope="col" className="num" title="Rank of the score in the row's class (1 = most suspicious)">Rank</th>
+          <th scope="col" className="num">p</th>
+          <th scope="col">Flag</th>
+        </tr>
+      </thead>
+      <tbody>
+        {sv.views.map((v) => (
+          <tr key={v.key} data-detector={v.key}>
+            <td>{v.title}</td>
+            <td className="num">{formatNumber(v.scores[index])}</td>
+            <td className="num">{rankIn(v.scores, rows, index)}</td>
+            <td className="num">{v.pValues ? formatP(v.pValues[index]) : '—'}</td>
+            <td className={v.flagged[index] ? 'flag-on' : 'muted'} data-flagged={v.flagged[index] === 1} title={v.flagged[index] ? 'flagged' : 'not flagged'}>
+              {v.flagged[index] ? '●' : '–'}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
 }
 
 export function RowInspector() {
@@ -52,22 +80,18 @@ export function RowInspector() {
   const row = useStore((s) => s.row);
   const status = useStore((s) => s.rowStatus);
   const error = useStore((s) => s.rowError);
-  const spectral = useStore((s) => s.spectral);
   const selectRow = useStore((s) => s.selectRow);
 
   if (index === null) {
     return (
       <section className="panel inspector" data-testid="row-inspector" aria-labelledby="inspector-title">
         <h2 id="inspector-title">Row inspector</h2>
-        <p className="muted">Click a point in the projection, or a row under “Highest scores”, to see it here.</p>
+        <p className="muted">Click a point in the projection or a row in any list to see it here, with every detector's verdict.</p>
       </section>
     );
   }
 
   const shown = row && row.index === index ? row : null;
-  const score = spectral && index < spectral.scores.length ? spectral.scores[index] : null;
-  const flagged = spectral && index < spectral.flagged.length ? spectral.flagged[index] === 1 : null;
-  const rank = spectral && spectral.labels && index < spectral.labels.length ? rankInClass(spectral.scores, spectral.labels, index) : null;
 
   return (
     <section className="panel inspector" data-testid="row-inspector" aria-labelledby="inspector-title" aria-busy={status === 'loading'}>
@@ -90,25 +114,8 @@ export function RowInspector() {
             <dd data-testid="row-label">{shown.label}</dd>
             <dt>Index</dt>
             <dd data-testid="row-index">{shown.index}</dd>
-            {score !== null && (
-              <>
-                <dt>Score</dt>
-                <dd data-testid="row-score">
-                  {fmt(score)}
-                  {rank && (
-                    <span className="muted">
-                      {' '}
-                      · rank {rank.rank} of {rank.of} in class
-                    </span>
-                  )}
-                </dd>
-                <dt>Flagged</dt>
-                <dd data-testid="row-flagged">
-                  {flagged ? <span className="badge flagged">flagged</span> : <span className="badge">no</span>}
-                </dd>
-              </>
-            )}
           </dl>
+          <RowVerdicts index={index} />
           <h3>Features ({shown.features.length})</h3>
           <div className="table-scroll features">
             <table className="grid" data-testid="row-features">

@@ -1,6 +1,6 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { getClient } from '../../api/client.ts';
-import { startJob, useStore } from '../../store/index.ts';
+import { openDataset, refreshDatasets, startJob, useStore } from '../../store/index.ts';
 import { isFinal } from '../../../../shared/domain/jobs.ts';
 
 const SYNTH_DEFAULTS = { rows: '200000', dims: '512', classes: '10', poisonFraction: '0.05', seed: '1' };
@@ -38,6 +38,9 @@ export function StartScreen() {
     Object.values(s.jobs).some((j) => s.ownJobIds[j.id] && (j.kind === 'load' || j.kind === 'synthesize') && !isFinal(j.status)),
   );
   const hasDataset = useStore((s) => s.dataset !== null);
+  const currentId = useStore((s) => s.dataset?.id ?? null);
+  const opened = useStore((s) => s.datasets);
+  useEffect(refreshDatasets, []);
   const samplePath = useStore((s) => s.appInfo?.samplePath ?? null);
   const setView = useStore((s) => s.setView);
   const showError = useStore((s) => s.showError);
@@ -78,7 +81,7 @@ export function StartScreen() {
         <h1>Assay</h1>
         <p className="lede">
           Assay looks for poisoned, backdoored or mislabeled rows in a training set: open the data, run detectors
-          such as spectral signatures, and see per class which rows stand out — offline, on this machine.
+          with calibrated verdicts, and see per class which rows stand out and where the detectors agree — offline, on this machine.
         </p>
         <div className="hero-actions">
           <button
@@ -100,6 +103,25 @@ export function StartScreen() {
           <p className="muted small" title={samplePath}>
             A backdoored embedding set bundled with Assay.
           </p>
+        )}
+        {opened.length > 0 && (
+          <div className="opened" data-testid="opened-datasets">
+            <h2>Opened this session</h2>
+            <ul>
+              {opened.map((d) => (
+                <li key={d.id}>
+                  <button type="button" className="linkish" onClick={() => openDataset(d)} title={d.path ?? d.name}>
+                    <code>{d.name}</code>
+                  </button>
+                  <span className="muted small">
+                    {d.rows.toLocaleString('en-US')} × {d.dims}
+                    {d.id === currentId && ' · open now'}
+                  </span>
+                </li>
+              ))}
+            </ul>
+            <p className="muted small">A second dataset of rows known to be clean can serve as the detectors' trusted reference.</p>
+          </div>
         )}
       </section>
 

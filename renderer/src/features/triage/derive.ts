@@ -1,45 +1,23 @@
-/** Per-class views of a spectral result, computed once per result from its typed arrays. */
-import type { SpectralResult } from '../../../../shared/domain/detectors.ts';
-
-const byClassCache = new WeakMap<SpectralResult, Int32Array[]>();
-
-/** Row indices of each class, in dataset order (a counting sort of `labels`). */
-export function rowsByClass(result: SpectralResult): Int32Array[] {
-  const cached = byClassCache.get(result);
-  if (cached) return cached;
-  const labels = result.labels;
-  let k = 0;
-  for (const c of result.classes) k = Math.max(k, c.classIndex + 1);
-  for (let i = 0; i < labels.length; i++) if (labels[i] + 1 > k) k = labels[i] + 1;
-  const counts = new Int32Array(k);
-  for (let i = 0; i < labels.length; i++) if (labels[i] >= 0) counts[labels[i]]++;
-  const out = Array.from(counts, (n) => new Int32Array(n));
-  const fill = new Int32Array(k);
-  for (let i = 0; i < labels.length; i++) {
-    const c = labels[i];
-    if (c >= 0) out[c][fill[c]++] = i;
-  }
-  byClassCache.set(result, out);
-  return out;
-}
+/** Per-class views of one detector's scores and flags, from typed arrays (no per-row objects). */
+import { benjaminiHochberg } from '../../../../shared/engine/calibration.ts';
 
 export interface Histogram {
-  /** Bin centres, widths, and counts of unflagged and flagged rows per bin. */
+  /** Bin centres, width, and counts of unflagged and flagged rows per bin. */
   centres: Float64Array;
   width: number;
+  lo: number;
   clean: Int32Array;
   flagged: Int32Array;
   total: number;
-  max: number;
 }
 
 /** Equal-width bins over [min, max] of the class's scores; bin count ~ √n clamped to [10, 80]. */
-export function scoreHistogram(result: SpectralResult, rows: Int32Array): Histogram {
+export function scoreHistogram(scores: Float64Array, flags: Uint8Array, rows: Int32Array): Histogram {
   const n = rows.length;
   let lo = Infinity;
   let hi = -Infinity;
-  for (let r = 0; r < n; r++) {
-    const s = result.scores[rows[r]];
+  for (const i of rows) {
+    const s = scores[i];
     if (s < lo) lo = s;
     if (s > hi) hi = s;
   }
@@ -52,57 +30,84 @@ export function scoreHistogram(result: SpectralResult, rows: Int32Array): Histog
   const width = (hi - lo) / bins;
   const clean = new Int32Array(bins);
   const flagged = new Int32Array(bins);
-  for (let r = 0; r < n; r++) {
-    const i = rows[r];
-    const b = Math.min(bins - 1, Math.floor((result.scores[i] - lo) / width));
-    if (result.flagged[i]) flagged[b]++;
+  for (const i of rows) {
+    const b = binOf(scores[i], lo, width, bins);
+    if (flags[i]) flagged[b]++;
     else clean[b]++;
   }
   const centres = new Float64Array(bins);
   for (let b = 0; b < bins; b++) centres[b] = lo + (b + 0.5) * width;
-  return { centres, width, clean, flagged, total: n, max: hi };
+  return { centres, width, lo, clean, flagged, total: n };
 }
 
-export interface ScatterSplit {
-  clean: { x: Float32Array; y: Float32Array; rows: Int32Array };
-  flagged: { x: Float32Array; y: Float32Array; rows: Int32Array };
+export function binOf(score: number, lo: number, width: number, bins: number): number {
+  return Math.max(0, Math.min(bins - 1, Math.floor((score - lo) / width)));
 }
 
-/** The class's rows on its two class-local principal directions, split by flag. */
-export function scatterSplit(result: SpectralResult, rows: Int32Array): ScatterSplit {
-  let nf = 0;
-  for (let r = 0; r < rows.length; r++) nf += result.flagged[rows[r]] ? 1 : 0;
-  const nc = rows.length - nf;
-  const clean = { x: new Float32Array(nc), y: new Float32Array(nc), rows: new Int32Array(nc) };
-  const flagged = { x: new Float32Array(nf), y: new Float32Array(nf), rows: new Int32Array(nf) };
-  let a = 0;
-  let b = 0;
-  const p = result.projection;
-  for (let r = 0; r < rows.length; r++) {
-    const i = rows[r];
-    if (result.flagged[i]) {
-      flagged.x[b] = p[2 * i];
-      flagged.y[b] = p[2 * i + 1];
-      flagged.rows[b++] = i;
-    } else {
-      clean.x[a] = p[2 * i];
-      clean.y[a] = p[2 * i + 1];
-      clean.rows[a++] = i;
-    }
+/** Rows of the class whose score falls in bin `b` of `hist`. */
+export function rowsInBin(scores: Float64Array, rows: Int32Array, hist: Histogram, b: number): Int32Array {
+  const bins = hist.centres.length;
+  return rows.filter((i) => binOf(scores[i], hist.lo, hist.width, bins) === b);
+}
+
+/** The class's scores, highest first (for the top-k slider). */
+export function sortedDescending(scores: Float64Array, rows: Int32Array): Float64Array {
+  return Float64Array.from(rows, (i) => scores[i]).sort().reverse();
+}
+
+/** Within-class percentile rank in (0, 1] of each row's score: colours that do not depend on the score's scale. */
+export function classRanks(scores: Float64Array, rows: Int32Array): Float32Array {
+  const order = Int32Array.from(rows.keys()).sort((a, b) => scores[rows[a]] - scores[rows[b]]);
+  const out = new Float32Array(rows.length);
+  const n = rows.length;
+  order.forEach((k, pos) => (out[k] = (pos + 1) / n));
+  return out;
+}
+
+export interface ClassFlags {
+  count: number;
+  /** Smallest flagged score (Infinity when none). */
+  threshold: number;
+  /** Largest p-value among flagged rows, and the FDR level Benjamini–Hochberg would need to flag as many. */
+  pMax: number | null;
+  impliedQ: number | null;
+}
+
+/** What the current flags of a class amount to. */
+export function classFlags(scores: Float64Array, pValues: Float64Array | null, flags: Uint8Array, rows: Int32Array): ClassFlags {
+  let count = 0;
+  let threshold = Infinity;
+  let pMax = -Infinity;
+  for (const i of rows) {
+    if (!flags[i]) continue;
+    count++;
+    if (scores[i] < threshold) threshold = scores[i];
+    if (pValues && pValues[i] > pMax) pMax = pValues[i];
   }
-  return { clean, flagged };
+  if (!pValues || count === 0) return { count, threshold, pMax: null, impliedQ: null };
+  // BH flags the k smallest p-values when p_(k) ≤ k·q/m: the smallest such q for this set's largest p.
+  return { count, threshold, pMax, impliedQ: Math.min(1, (rows.length * pMax) / count) };
 }
 
-/** The `k` highest-scored rows of a class, highest first. */
-export function topRows(result: SpectralResult, rows: Int32Array, k: number): Int32Array {
-  const sorted = Int32Array.from(rows).sort((a, b) => result.scores[b] - result.scores[a]);
-  return sorted.subarray(0, Math.min(k, sorted.length));
+/** Benjamini–Hochberg's p-value cut-off for a class at level q (0 when nothing passes). */
+export function bhCutoff(pValues: Float64Array, rows: Int32Array, q: number): number {
+  return benjaminiHochberg(Float64Array.from(rows, (i) => pValues[i]), q).cutoff;
 }
 
-/** 1-based rank of a row's score within its class (1 = most suspicious). */
-export function rankInClass(result: SpectralResult, rows: Int32Array, row: number): number {
-  const s = result.scores[row];
-  let above = 0;
-  for (let r = 0; r < rows.length; r++) if (result.scores[rows[r]] > s) above++;
-  return above + 1;
+export interface Projection {
+  x: Float32Array;
+  y: Float32Array;
+  rows: Int32Array;
+}
+
+/** The class's rows on the detector's 2-D view; with `flags`, only the flagged ones. */
+export function projectRows(projection: Float32Array, rows: Int32Array, flags?: Uint8Array): Projection {
+  const keep = flags ? rows.filter((i) => flags[i] === 1) : rows;
+  const x = new Float32Array(keep.length);
+  const y = new Float32Array(keep.length);
+  keep.forEach((i, k) => {
+    x[k] = projection[2 * i];
+    y[k] = projection[2 * i + 1];
+  });
+  return { x, y, rows: keep };
 }

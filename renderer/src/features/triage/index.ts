@@ -1,2 +1,1 @@
-export { ClassPicker } from './ClassPicker.tsx';
-export { TriagePlots } from './TriagePlots.tsx';
+export { Triage } from './Triage.tsx';

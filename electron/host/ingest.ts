@@ -1,0 +1,147 @@
+/**
+ * Dataset ingest as the host runs it: a preview of a file (columns, kinds, proposed roles), and a load that
+ * yields what DatasetStore.add needs plus the validation report and column summaries.
+ *
+ * A quote-free CSV/TSV on a pool with more than one thread loads in parallel: one scan task (hash, UTF-8,
+ * line counts), then one byte-range chunk task per thread writing into one SharedArrayBuffer, then one pass
+ * for histograms and duplicate rows. Everything else (quoted CSV, JSON Lines, .npy, Parquet, a labels file)
+ * is one `loadTable` task. Both give the same dataset bit for bit.
+ */
+import { basename } from 'node:path';
+import type { ColumnSummary, FilePreview, LoadRequest, ValidationReport } from '../../shared/domain/ingest.ts';
+import { compactRows, mergeChunks, type ChunkResult } from '../../shared/engine/ingest/chunk.ts';
+import { assemble, mergeFindings, type IngestedTable, type MatrixFindings } from '../../shared/engine/ingest/report.ts';
+import { DataError } from '../../shared/engine/table.ts';
+import type { CsvPlan } from '../workers/ingest.worker.ts';
+import type { NewDataset } from './datasets.ts';
+import type { JobContext } from './jobs.ts';
+import type { WorkerPool } from './pool.ts';
+
+export interface IngestedDataset {
+  /** For DatasetStore.add. */
+  dataset: NewDataset;
+  validation: ValidationReport;
+  summaries: ColumnSummary[];
+  textColumns: IngestedTable['textColumns'];
+  group: IngestedTable['group'];
+  format: IngestedTable['format'];
+}
+
+export interface IngestOptions {
+  /** Memory the load may use, in bytes; defaults to the OS's available memory. Tests pass a small figure. */
+  availableBytes?: number;
+}
+
+export function previewDataset(pool: WorkerPool, path: string, ctx?: JobContext): Promise<FilePreview> {
+  return pool.run<FilePreview>('ingest', 'previewFile', { path }, ctx ? stage(ctx, 'previewing', 0, 1) : {});
+}
+
+export async function loadDataset(pool: WorkerPool, request: LoadRequest, ctx: JobContext, options: IngestOptions = {}): Promise<IngestedDataset> {
+  const { path } = request;
+  const delimited = /\.(csv|tsv|tab|txt)$/i.test(path) || !/\.(jsonl|ndjson|npy|parquet|pq)$/i.test(path);
+  let loaded: IngestedTable | null = null;
+  if (delimited && request.labelsPath === undefined && pool.threads > 1) loaded = await loadCsvParallel(pool, request, ctx, options);
+  loaded ??= await pool.run<IngestedTable>(
+    'ingest',
+    'loadTable',
+    { path, roles: request.roles, badRows: request.badRows, labelsPath: request.labelsPath, joinBy: request.joinBy, availableBytes: options.availableBytes },
+    stage(ctx, 'reading', 0, 1),
+  );
+  return toDataset(path, loaded);
+}
+
+/** The parallel CSV path; null when the file has quote characters (the general path takes it then). */
+async function loadCsvParallel(pool: WorkerPool, request: LoadRequest, ctx: JobContext, options: IngestOptions): Promise<IngestedTable | null> {
+  const { path, badRows } = request;
+  const threads = pool.threads;
+  const csv = await pool.run<CsvPlan>('ingest', 'planCsv', { path, roles: request.roles, chunks: threads, availableBytes: options.availableBytes }, stage(ctx, 'checking', 0, 0.3));
+  if (csv.hasQuotes) return null;
+  const d = csv.plan.featureNames.length;
+  const rowBases = csv.chunks.map((_, k) => csv.chunks.slice(0, k).reduce((s, c) => s + c.lines, 0));
+  const capacity = rowBases[rowBases.length - 1] + csv.chunks[csv.chunks.length - 1].lines;
+  const features = new Float32Array(new SharedArrayBuffer(capacity * d * 4));
+  const done = new Float64Array(csv.chunks.length);
+  // A chunk that fails (a bad row under 'stop') ends the chunks after it, but those before it run on: the
+  // error reported is the first in file order, as the single-task path would report it.
+  const controllers = csv.chunks.map(() => new AbortController());
+  const cancelAll = () => controllers.forEach((c) => c.abort());
+  ctx.signal.addEventListener('abort', cancelAll);
+  let settled: PromiseSettledResult<ChunkResult>[];
+  try {
+    settled = await Promise.allSettled(
+      csv.chunks.map((chunk, k) =>
+        pool
+          .run<ChunkResult>(
+            'ingest',
+            'parseCsvChunk',
+            { path, chunk, delimiter: csv.delimiter, plan: csv.plan, badRows, features, rowBase: rowBases[k] },
+            {
+              signal: controllers[k].signal,
+              onProgress: (p) => {
+                done[k] = p.fraction;
+                ctx.progress(0.3 + (0.6 * done.reduce((s, f) => s + f, 0)) / done.length, 'parsing', p.message);
+              },
+            },
+          )
+          .catch((error: unknown) => {
+            controllers.slice(k + 1).forEach((c) => c.abort());
+            throw error;
+          }),
+      ),
+    );
+  } finally {
+    ctx.signal.removeEventListener('abort', cancelAll);
+  }
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  const parts = settled.map((s) => (s as PromiseFulfilledResult<ChunkResult>).value);
+  const rows = compactRows(features, d, rowBases, parts.map((p) => p.rows));
+  // No rows at all: let the single-task path phrase the error exactly as it does for every other format.
+  if (rows === 0) return null;
+  const merged = mergeChunks(parts);
+  // The summary pass splits by rows too: histogram counts add up, row hashes concatenate.
+  const step = Math.ceil(rows / threads);
+  const ranges = Array.from({ length: threads }, (_, k) => [k * step, Math.min(rows, (k + 1) * step)]).filter(([a, b]) => b > a);
+  const findings = mergeFindings(
+    await Promise.all(
+      ranges.map(([start, end]) =>
+        pool.run<MatrixFindings>('ingest', 'finishTable', { features, start, end, dims: d, min: merged.moments.min, max: merged.moments.max }, { signal: ctx.signal }),
+      ),
+    ),
+  );
+  return assemble(csv.format, csv.columns, csv.plan, merged, features, findings, csv.sha256, csv.sizeBytes);
+}
+
+function toDataset(path: string, loaded: IngestedTable): IngestedDataset {
+  if (loaded.rows === 0) throw new DataError(basename(path), 'no rows were loaded');
+  return {
+    dataset: {
+      features: loaded.features,
+      labels: loaded.labels,
+      ids: loaded.ids,
+      summary: {
+        name: basename(path),
+        path,
+        sha256: loaded.sha256,
+        sizeBytes: loaded.sizeBytes,
+        rows: loaded.rows,
+        dims: loaded.featureNames.length,
+        featureNames: loaded.featureNames,
+        // DatasetSummary has no "no label" yet; the class name '(unlabelled)' says it (see the ingest notes).
+        labelColumn: loaded.labelColumn ?? '',
+        idColumn: loaded.idColumn,
+        classNames: loaded.classNames,
+      },
+    },
+    validation: loaded.validation,
+    summaries: loaded.summaries,
+    textColumns: loaded.textColumns,
+    group: loaded.group,
+    format: loaded.format,
+  };
+}
+
+/** Worker progress mapped into [from, from + span) of the job, under a stage name. */
+function stage(ctx: JobContext, name: string, from: number, span: number) {
+  return { signal: ctx.signal, onProgress: (p: { fraction: number; message: string }) => ctx.progress(from + span * p.fraction, name, p.message) };
+}

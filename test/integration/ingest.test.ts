@@ -1,0 +1,183 @@
+/**
+ * Dataset ingest through the real worker pool (electron/host/ingest.ts → electron/workers/ingest.worker.ts):
+ * every format, the parallel CSV path against the single-task path, and bad input, each message naming the
+ * file and, where it applies, the line and column.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { samplePath } from '../../electron/host/app-root.ts';
+import { createHost, type Host } from '../../electron/host/host.ts';
+import { loadDataset, previewDataset, type IngestOptions } from '../../electron/host/ingest.ts';
+import type { BadRowPolicy, LoadRequest, RoleAssignment } from '../../shared/domain/ingest.ts';
+
+const ctx = { signal: new AbortController().signal, progress() {} };
+const roles = (over: Partial<RoleAssignment> = {}): RoleAssignment => ({ label: 'label', id: null, features: null, text: [], group: null, ...over });
+const fixture = (path: string) => new URL(`../fixtures/${path}`, import.meta.url).pathname;
+
+describe('dataset ingest', () => {
+  let host: Host;
+  let single: Host;
+  let dir: string;
+  beforeAll(() => {
+    host = createHost({ transport: 'served', samplePath: samplePath(), threads: 2 });
+    single = createHost({ transport: 'served', samplePath: samplePath(), threads: 1 });
+    dir = mkdtempSync(join(tmpdir(), 'assay-ingest-'));
+  });
+  afterAll(async () => {
+    await Promise.all([host.close(), single.close()]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const file = (name: string, content: string | Uint8Array) => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  };
+  const load = (path: string, over: Partial<LoadRequest> = {}, options: IngestOptions = {}, on: Host = host) =>
+    loadDataset(on.pool, { path, roles: roles(), badRows: 'stop' as BadRowPolicy, ...over }, ctx, options);
+
+  it('previews a CSV: delimiter, kinds, proposed roles, first rows', async () => {
+    const path = file('preview.csv', 'id;x;y;label;text\n' + Array.from({ length: 30 }, (_, i) => `r${i};${i / 4};${-i};${i % 3 ? 'cat' : 'dog'};some words here ${i}`).join('\n') + '\n');
+    const preview = await previewDataset(host.pool, path);
+    expect(preview).toMatchObject({ format: 'csv', delimiter: ';', rowsEstimate: 30, sizeBytes: expect.any(Number) });
+    expect(preview.columns.map((c) => [c.name, c.kind, c.proposedRole])).toEqual([
+      ['id', 'id', 'id'],
+      ['x', 'numeric', 'feature'],
+      ['y', 'numeric', 'feature'],
+      ['label', 'categorical', 'label'],
+      ['text', 'text', 'text'],
+    ]);
+    expect(preview.firstRows).toHaveLength(20);
+    expect(preview.proposedRoles).toEqual({ label: 'label', id: 'id', features: ['x', 'y'], text: ['text'], group: null });
+  });
+
+  it('loads the same dataset bit for bit through the parallel byte path and the papaparse path', async () => {
+    let seed = 3;
+    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+    const forms = [(x: number) => x.toFixed(4), (x: number) => String(x), (x: number) => x.toExponential(3), (x: number) => ` ${x.toFixed(2)}`, (x: number) => String(Math.fround(x))];
+    const lines = ['id,a,b,c,label'];
+    for (let i = 0; i < 5000; i++) lines.push(`r${i},${forms[i % 5](rand() * 1e3)},${forms[(i + 1) % 5](rand())},${forms[(i + 2) % 5](rand() * 1e-5)},${['cat', 'dög', 'emu'][i % 3]}`);
+    lines.splice(100, 0, '');
+    const plain = file('plain.csv', lines.join('\r\n') + '\r\n');
+    // One quoted label forces the general path on otherwise identical content.
+    const quoted = file('quoted.csv', lines.join('\r\n').replace('r7,', '"r7",') + '\r\n');
+    const request = { roles: roles({ id: 'id' }) };
+    const [fast, general, oneThread] = await Promise.all([load(plain, request), load(quoted, request), load(plain, request, {}, single)]);
+    for (const other of [general, oneThread]) {
+      expect(other.dataset.summary.rows).toBe(5000);
+      expect(Buffer.from(other.dataset.features.buffer, other.dataset.features.byteOffset, other.dataset.features.byteLength).equals(Buffer.from(fast.dataset.features.buffer, fast.dataset.features.byteOffset, fast.dataset.features.byteLength))).toBe(true);
+      expect(Array.from(other.dataset.labels)).toEqual(Array.from(fast.dataset.labels));
+      expect(other.dataset.ids).toEqual(fast.dataset.ids);
+      // Moments merged from two chunks may differ from one chunk's in the last bits of a double.
+      other.summaries.forEach((s, k) => {
+        const f = fast.summaries[k];
+        expect({ ...s, mean: null, std: null }).toEqual({ ...f, mean: null, std: null });
+        if (f.mean !== null) expect(Math.abs(s.mean! - f.mean)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(f.mean)));
+        if (f.std !== null) expect(Math.abs(s.std! - f.std) / f.std).toBeLessThan(1e-12);
+      });
+    }
+    expect(fast.dataset.summary.classNames).toEqual(['cat', 'dög', 'emu']);
+    expect(fast.validation).toMatchObject({ rows: 5000, rowsRead: 5000, rowsSkipped: 0, problemsTotal: 0, labelCardinality: 3 });
+    expect(fast.summaries[0]).toMatchObject({ name: 'a', count: 5000, histogram: { edges: expect.any(Array), counts: expect.any(Array) } });
+    expect(fast.summaries[0].histogram!.counts.reduce((s, c) => s + c, 0)).toBe(5000);
+  });
+
+  it('reads a BOM, CRLF, quoted commas, quotes and newlines; names lines after a multi-line field', async () => {
+    const path = file('quotes.csv', '\uFEFFid,x,label,note\r\n1,0.5,"a,b","say ""hi"""\r\n2,1.5,b,"two\r\nlines"\r\n3,oops,b,x\r\n');
+    const loaded = await load(path, { badRows: 'skip', roles: roles({ id: 'id', text: ['note'], features: ['x'] }) });
+    expect(loaded.dataset.ids).toEqual(['1', '2']);
+    expect(loaded.dataset.summary.classNames).toEqual(['a,b', 'b']);
+    expect(loaded.textColumns[0].values).toEqual(['say "hi"', 'two\r\nlines']);
+    expect(loaded.validation.problems).toEqual([{ file: 'quotes.csv', line: 5, column: 'x', message: "feature values must be numbers, found 'oops'" }]);
+  });
+
+  it('skips and lists bad rows (ragged, non-numeric, NaN/Inf, missing label), or stops at the first', async () => {
+    const path = file('bad.csv', 'x,y,label\n1,2,a\n1,2\n1,abc,a\nNaN,2,a\n1,inf,b\n3,4,\n5,6,b\n');
+    const skipped = await load(path, { badRows: 'skip', roles: roles({ features: ['x', 'y'] }) });
+    expect(skipped.validation).toMatchObject({ rows: 2, rowsRead: 7, rowsSkipped: 5, skippedLines: [3, 4, 5, 6, 7], problemsTotal: 5 });
+    expect(skipped.validation.problems.map((p) => [p.line, p.column, p.message])).toEqual([
+      [3, null, 'this row has 2 fields but the header has 3'],
+      [4, 'y', "feature values must be numbers, found 'abc'"],
+      [5, 'x', "feature values must be finite, found 'NaN'"],
+      [6, 'y', "feature values must be finite, found 'inf'"],
+      [7, 'label', 'the label is missing'],
+    ]);
+    expect(skipped.validation.perColumn.find((c) => c.name === 'x')).toMatchObject({ nonFinite: 1, nonConforming: 0 });
+    await expect(load(path, { roles: roles({ features: ['x', 'y'] }) })).rejects.toThrow("bad.csv, line 3: this row has 2 fields but the header has 3; fix the file, or load with bad rows skipped to list them all");
+  });
+
+  it('reports duplicate ids, exact duplicate rows, constant columns and class balance', async () => {
+    const path = file('dups.csv', 'id,x,k,label\na,1,7,p\nb,2,7,p\na,1,7,p\nc,1,7,q\nd,2,7,p\n');
+    const { validation } = await load(path, { roles: roles({ id: 'id' }) });
+    expect(validation.duplicateIds).toEqual({ count: 1, examples: ['a'] });
+    expect(validation.exactDuplicateRows).toEqual({ count: 2, groups: [[0, 2], [1, 4]] });
+    expect(validation.perColumn.find((c) => c.name === 'k')!.constant).toBe(true);
+    expect(validation.classBalance).toEqual([{ name: 'p', count: 4 }, { name: 'q', count: 1 }]);
+  });
+
+  it('loads JSON Lines with an embedding array and separate numeric fields', async () => {
+    const path = file('e.jsonl', '{"id":"a","embedding":[1,2,3],"s":0.5,"label":"x"}\n{"id":"b","embedding":[4,5,6],"s":1,"label":"y"}\n{"id":"c","embedding":[7,8],"s":1,"label":"y"}\n');
+    const preview = await previewDataset(host.pool, path);
+    expect(preview.columns.find((c) => c.name === 'embedding')).toMatchObject({ kind: 'vector', vectorLength: 3, proposedRole: 'feature' });
+    const loaded = await load(path, { badRows: 'skip', roles: preview.proposedRoles });
+    expect(loaded.dataset.summary.featureNames).toEqual(['embedding[0]', 'embedding[1]', 'embedding[2]', 's']);
+    expect(Array.from(loaded.dataset.features)).toEqual([1, 2, 3, 0.5, 4, 5, 6, 1]);
+    expect(loaded.validation.problems).toEqual([{ file: 'e.jsonl', line: 3, column: 'embedding', message: 'the vector has 2 elements but earlier rows have 3' }]);
+  });
+
+  it('loads an .npy matrix with labels from a CSV joined by row order', async () => {
+    const labels = file('labels.csv', 'label,id\nu,a\nv,b\nu,c\n');
+    const loaded = await load(fixture('npy/f-be-f8.npy'), { labelsPath: labels, roles: roles({ id: 'id' }) });
+    expect(loaded.dataset.summary).toMatchObject({ rows: 3, dims: 4, classNames: ['u', 'v'] });
+    expect(loaded.dataset.ids).toEqual(['a', 'b', 'c']);
+    expect(Array.from(loaded.dataset.features)).toEqual([0.5, 1.5, 2.5, 3.5, 10.5, 11.5, 12.5, 13.5, 20.5, 21.5, 22.5, 23.5]);
+    const inPlace = await load(fixture('npy/c-le-f4.npy'), { labelsPath: fixture('npy/vector-le-i8.npy') });
+    expect(inPlace.dataset.summary.classNames).toEqual(['0', '1', '2']);
+    expect(inPlace.dataset.features.buffer).toBeInstanceOf(SharedArrayBuffer);
+  });
+
+  it('loads Parquet (hyparquet) and lists a null feature as missing', async () => {
+    const path = fixture('parquet/small.parquet');
+    const preview = await previewDataset(host.pool, path);
+    expect(preview).toMatchObject({ format: 'parquet', rowsEstimate: 6, rowsExact: true });
+    const loaded = await load(path, { badRows: 'skip', roles: roles({ id: 'id' }) });
+    expect(loaded.dataset.ids).toEqual(['r1', 'r2', 'r3', 'r5', 'r6']);
+    expect(loaded.validation.problems).toEqual([{ file: 'small.parquet', line: 4, column: 'x1', message: 'a feature value is missing' }]);
+  });
+
+  describe('bad input gets a clear message naming the file, line and column', () => {
+    const cases: [string, () => string | Promise<string>, Partial<LoadRequest> | undefined, RegExp | string][] = [
+      ['an empty file', () => file('empty.csv', ''), undefined, /empty\.csv: the file is empty/],
+      ['a header only', () => file('header.csv', 'x,label\n'), undefined, 'header.csv: the file has a header but no data rows'],
+      ['duplicate header names', () => file('duph.csv', 'x,x,label\n1,2,a\n'), undefined, "duph.csv, line 1: column name 'x' appears twice (columns 1 and 2); rename one"],
+      ['a label column that does not exist', () => file('nolabel.csv', 'x,y\n1,2\n'), { roles: roles({ label: 'class' }) }, "nolabel.csv: there is no label column 'class'; the columns are 'x', 'y'"],
+      ['invalid UTF-8', () => file('latin1.csv', Buffer.concat([Buffer.from('x,label\n1,a\n2,caf'), Buffer.from([0xe9]), Buffer.from('\n')])), undefined, "latin1.csv, line 3, column 'label': is not valid UTF-8 (byte 0xE9)"],
+      ['a Parquet file that is not Parquet', () => file('fake.parquet', 'x,label\n1,a\n'), undefined, 'fake.parquet: is not a Parquet file'],
+      ['a truncated .npy', () => fixture('npy/truncated.npy'), undefined, 'truncated.npy: is truncated'],
+      ['an .npy with an unknown dtype', () => fixture('npy/complex.npy'), undefined, "complex.npy: has dtype '<c8'"],
+      ['an .npy with a lying header', () => fixture('npy/lying.npy'), undefined, 'lying.npy: is truncated: its header promises shape (5, 4)'],
+      ['a labels file with a different row count', () => fixture('npy/c-le-f4.npy'), { labelsPath: '' }, 'short.csv: has 2 rows but c-le-f4.npy has 3; joined by row order they must match'],
+    ];
+    it.each(cases)('%s', async (_, make, over, message) => {
+      const path = await make();
+      const request = over?.labelsPath === '' ? { ...over, labelsPath: file('short.csv', 'label\na\nb\n') } : over;
+      await expect(load(path, request)).rejects.toThrow(message);
+    });
+
+    it('a single line of 100 MB', async () => {
+      const huge = Buffer.alloc(100 * 1024 * 1024, 0x37);
+      await expect(load(file('oneline.csv', huge))).rejects.toThrow('oneline.csv, line 1: the first line is longer than 4 MB without a line break');
+      const row = Buffer.concat([Buffer.from('x,label\n'), huge, Buffer.from(',a\n')]);
+      // The preview's head holds no complete data row here, so the features are named.
+      const loaded = await load(file('longrow.csv', row), { badRows: 'skip', roles: roles({ features: ['x'] }) }).catch((e: Error) => e);
+      expect(String(loaded)).toMatch(/longrow\.csv: every one of its 1 rows has a problem; the first: line 2, column 'x': feature values must be finite, found '7777777777777777777777777777777777777777…' \(104857600 characters\)/);
+    });
+
+    it('a file that would not fit in memory is refused before reading it, with the size needed', async () => {
+      const path = file('big.csv', 'a,b,c,label\n' + '1.5,2.5,3.5,x\n'.repeat(2000));
+      await expect(load(path, {}, { availableBytes: 64 * 1024 * 1024 })).rejects.toThrow(/big\.csv: is too big to load: about 2,000 rows × 3 features need 0\.00 GB as float32 plus 0\.29 GB of working memory \(0\.29 GB\), but only 0\.06 GB is available/);
+    });
+  });
+});

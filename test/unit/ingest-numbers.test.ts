@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { NumberState, classifyNumber, scanDecimal } from '../../shared/engine/ingest/numbers.ts';
+import { MomentAccumulator, featureHistograms, histogramEdges, mergeMoments } from '../../shared/engine/ingest/stats.ts';
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+/** The value the general path gives: the float32 of Number(text), as a Float32Array stores it. */
+const general = (text: string) => Float32Array.of(Number(text))[0];
+
+/** The byte path's value, or null when it defers to classifyNumber. */
+function fast(text: string): number | null {
+  const out = new Float64Array(1);
+  const b = bytes(text);
+  const after = scanDecimal(b, 0, b.length, out);
+  return after === b.length ? Float32Array.of(out[0])[0] : null;
+}
+
+describe('scanDecimal (the byte-level number path)', () => {
+  it('gives the same float32 as Math.fround(Number(text)), bit for bit, on random decimals', () => {
+    let seed = 7;
+    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    let fastCount = 0;
+    for (let k = 0; k < 200_000; k++) {
+      const digits = 1 + Math.floor(rand() * 18);
+      let text = rand() < 0.5 ? '-' : '';
+      const point = Math.floor(rand() * (digits + 1));
+      for (let i = 0; i < digits; i++) text += (i === point ? '.' : '') + Math.floor(rand() * 10);
+      if (rand() < 0.3) text += `e${rand() < 0.5 ? '-' : '+'}${Math.floor(rand() * 30)}`;
+      const value = fast(text);
+      if (value === null) continue;
+      fastCount++;
+      expect(Object.is(value, general(text)), text).toBe(true);
+    }
+    expect(fastCount).toBeGreaterThan(100_000);
+  });
+
+  it('handles the edges as Number() does, or defers to it', () => {
+    for (const text of ['0', '-0', '+1', '.5', '5.', '1e5', '1E-5', '-0e99', '9007199254740991', '0.1', '3.4028235e38', '1.17549435e-38']) {
+      const value = fast(text);
+      if (value !== null) expect(Object.is(value, general(text)), text).toBe(true);
+    }
+    for (const text of ['', '-', '.', 'e5', '1e', '1e+', '0x10', ' 1', 'Infinity', 'NaN', '1_000', '12345678901234567']) expect(fast(text), text).toBeNull();
+  });
+});
+
+describe('classifyNumber (the general path and the fallback)', () => {
+  it('tells missing, non-finite and non-numbers apart', () => {
+    expect(classifyNumber(' 0.1 ')).toEqual({ state: NumberState.Ok, value: Math.fround(0.1) });
+    for (const t of ['', '  ', 'NA', 'null', 'None']) expect(classifyNumber(t).state, t).toBe(NumberState.Missing);
+    for (const t of ['NaN', 'nan', 'inf', '-Infinity', '1e39']) expect(classifyNumber(t).state, t).toBe(NumberState.NonFinite);
+    for (const t of ['abc', '1,5', '--1']) expect(classifyNumber(t).state, t).toBe(NumberState.NotANumber);
+  });
+});
+
+describe('moments and histograms', () => {
+  it('merge chunks to the moments of the whole (Chan et al.), with the sample variance', () => {
+    const values = Float32Array.from({ length: 300 }, (_, i) => 1e4 + Math.sin(i) * 3);
+    const whole = new MomentAccumulator(1);
+    const a = new MomentAccumulator(1);
+    const b = new MomentAccumulator(1);
+    values.forEach((_, i) => {
+      whole.addRow(values, i);
+      (i < 120 ? a : b).addRow(values, i);
+    });
+    const merged = mergeMoments(a.moments(), b.moments());
+    const direct = Array.from(values).reduce((s, x) => s + x, 0) / values.length;
+    const m2 = Array.from(values).reduce((s, x) => s + (x - direct) ** 2, 0);
+    expect(merged.n).toBe(300);
+    expect(Math.abs(merged.mean[0] - direct) / direct).toBeLessThan(1e-14);
+    expect(Math.abs(merged.m2[0] - m2) / m2).toBeLessThan(1e-9);
+    expect(Math.abs(whole.moments().m2[0] - m2) / m2).toBeLessThan(1e-9);
+    expect(merged.min[0]).toBe(Math.min(...values));
+  });
+
+  it('count over [min, max] with the maximum in the last bin', () => {
+    expect(Array.from(featureHistograms(Float32Array.of(0, 1, 2, 3), 4, 1, [0], [3], 3))).toEqual([1, 1, 2]);
+    expect(histogramEdges(0, 3, 3)).toEqual([0, 1, 2, 3]);
+  });
+});

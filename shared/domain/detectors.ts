@@ -56,7 +56,10 @@ export interface DetectorClassResult {
   /** Estimated contaminated fraction (Storey's 1 − π̂₀ from the p-values); null without p-values. */
   contamination: number | null;
   classTest: ClassTest | null;
-  /** 'suspicious' when the class test rejects at 0.05 after Bonferroni over classes. */
+  /**
+   * 'suspicious' when the class test rejects at 0.05 after Bonferroni over classes; 'untested' without a test
+   * or when the test cannot reach that level (e.g. a Monte Carlo test with few draws).
+   */
   verdict: 'suspicious' | 'clear' | 'untested';
   diagnostics: Diagnostics;
 }

@@ -117,7 +117,7 @@ export const activationClusteringClass: ClassDetector<ActivationClusteringParams
     scores,
     pValues: null,
     ruleFlags,
-    classTest: { method: `SigClust 2-means cluster index vs Gaussian null (${NULL_DRAWS} Monte Carlo draws of ${Math.min(n, NULL_ROWS)} rows)`, statistic: clusterIndex, pValue: nullTest },
+    classTest: { method: `SigClust 2-means cluster index vs Gaussian null (${NULL_DRAWS} Monte Carlo draws of ${Math.min(n, NULL_ROWS)} rows)`, statistic: clusterIndex, pValue: nullTest, minAttainable: 1 / (NULL_DRAWS + 1) },
     projection,
     diagnostics: {
       rows: n,

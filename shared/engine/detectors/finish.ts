@@ -56,8 +56,10 @@ export function finishClass(
     // Neither p-values nor a rule: nothing principled to flag with; the scores still rank.
     mode = 'rule';
   }
+  // A test that cannot reach the Bonferroni level (a Monte Carlo test with few draws) cannot clear a class.
   const alpha = 0.05 / Math.max(1, classCount);
-  const verdict = raw.classTest ? (raw.classTest.pValue < alpha ? 'suspicious' : 'clear') : 'untested';
+  const test = raw.classTest;
+  const verdict = !test || (test.minAttainable ?? 0) >= alpha ? 'untested' : test.pValue < alpha ? 'suspicious' : 'clear';
   return { scores, pValues, flagged, mode, contamination: pValues ? contaminationEstimate(pValues) : null, verdict };
 }
 

@@ -15,6 +15,8 @@ export interface ClassTest {
   method: string;
   statistic: number;
   pValue: number;
+  /** The smallest p-value the test can give (a Monte Carlo test with B draws: 1/(B + 1)); 0 when unbounded. */
+  minAttainable?: number;
 }
 
 /** What a per-class detector returns; arrays follow the class's `rowIndex`. */

@@ -184,7 +184,7 @@ export function DetectorPanel() {
             />
           </label>
           <p className="hint">
-            Needs no poison rate: Benjamini–Hochberg on each class's p-values, so about a fraction q of the flags are
+            Needs no poison rate: Benjamini–Hochberg over all rows' p-values, so about a fraction q of the flags are
             clean rows, and a clean class gets (almost) none.
           </p>
         </div>

@@ -3,10 +3,11 @@
  * Every command takes --json FILE for machine-readable results and exits non-zero with a one-line message
  * on bad input: 2 for a usage error, 1 for data that cannot be processed.
  */
+import { inspectCommand } from './inspect.ts';
 import { scanCommand } from './scan.ts';
 import { UsageError, type Command } from './command.ts';
 
-const COMMANDS: Record<string, Command> = { scan: scanCommand };
+const COMMANDS: Record<string, Command> = { inspect: inspectCommand, scan: scanCommand };
 
 const HELP = `assay — find poisoned, backdoored or mislabeled rows in training data, offline
 

@@ -7,13 +7,13 @@ import { availableDetectors } from '../../shared/engine/detectors/registry.ts';
 import { appVersion, samplePath } from '../host/app-root.ts';
 import { rowId } from '../host/datasets.ts';
 import { createHost, type Host } from '../host/host.ts';
-import { UsageError, type Command } from './command.ts';
+import { settle, UsageError, type Command } from './command.ts';
+import { DATASET_OPTIONS, DATASET_USAGE, openWithRoles } from './dataset-options.ts';
 
-const USAGE = `usage: assay scan <file.csv|tsv> [--label COLUMN] [--id COLUMN] [--detector NAME[,NAME…]|all]
+const USAGE = `usage: assay scan <file.csv|tsv|jsonl|npy|parquet> [dataset options] [--detector NAME[,NAME…]|all]
                   [--fdr Q | --eps E [--budget-factor F] | --rule] [--set DETECTOR.PARAM=VALUE …]
                   [--reference CLEAN.csv] [--json OUT.json] [--threads N] [--quiet]
-  --label          class label column (default: a column named label, class, target or y)
-  --id             row id column (default: a column named id, row_id or uid; else row numbers)
+${DATASET_USAGE}
   --detector       ${availableDetectors().join(', ')}, or all (default: spectral)
   --fdr            flag by Benjamini–Hochberg at false-discovery rate Q on each class's p-values (default, Q = ${DEFAULT_FLAG_RULE.mode === 'fdr' ? DEFAULT_FLAG_RULE.q : 0.05}); needs no poison rate
   --eps            flag the ceil(F · E · class size) highest scores of every class instead (E: upper bound on the poisoned fraction)
@@ -31,8 +31,9 @@ export const scanCommand: Command = {
     const opts = parseScanArgs(argv);
     const host = createHost({ transport: 'cli', samplePath: samplePath(), threads: opts.threads });
     try {
-      const dataset = await openDataset(host, opts.file, opts);
-      const reference = opts.reference ? await openDataset(host, opts.reference, opts) : null;
+      const wait = (jobId: string, label: string) => settle(host, jobId, opts.quiet ? null : label);
+      const dataset = await openWithRoles(host, opts.file, opts.dataset, wait);
+      const reference = opts.reference ? await openWithRoles(host, opts.reference, { ...opts.dataset, labels: undefined }, wait) : null;
       const job = await host.runScan({
         datasetId: dataset.id,
         detectors: opts.detectors.map((name) => ({ name, params: opts.params[name] ?? {} })),
@@ -55,8 +56,7 @@ export const scanCommand: Command = {
 
 interface ScanOptions {
   file: string;
-  label: string | null;
-  id: string | null;
+  dataset: Parameters<typeof openWithRoles>[2];
   detectors: DetectorName[];
   params: Partial<Record<DetectorName, DetectorParams>>;
   flag: FlagRule;
@@ -73,8 +73,7 @@ function parseScanArgs(argv: string[]): ScanOptions {
       args: argv,
       allowPositionals: true,
       options: {
-        label: { type: 'string' },
-        id: { type: 'string' },
+        ...DATASET_OPTIONS,
         detector: { type: 'string', default: 'spectral' },
         fdr: { type: 'string' },
         eps: { type: 'string' },
@@ -128,8 +127,7 @@ function parseScanArgs(argv: string[]): ScanOptions {
   }
   return {
     file: positionals[0],
-    label: values.label ?? null,
-    id: values.id ?? null,
+    dataset: values,
     detectors,
     params,
     flag,
@@ -138,27 +136,6 @@ function parseScanArgs(argv: string[]): ScanOptions {
     threads: values.threads === undefined ? undefined : number('threads', values.threads, (v) => Number.isInteger(v) && v >= 1 && v <= 256, 'a whole number from 1 to 256'),
     quiet: values.quiet ?? false,
   };
-}
-
-async function openDataset(host: Host, file: string, opts: ScanOptions): Promise<DatasetSummary> {
-  const job = await host.openDataset({ path: file, labelColumn: opts.label, idColumn: opts.id });
-  await settle(host, job.id, opts.quiet ? null : 'reading');
-  return host.jobs.result<'load'>(job.id).value;
-}
-
-/** Waits for a job; shows its progress on stderr when that is a terminal; throws its error if it failed. */
-async function settle(host: Host, jobId: string, label: string | null): Promise<void> {
-  const tty = label !== null && process.stderr.isTTY;
-  const off = tty
-    ? host.on('jobUpdate', (job) => {
-        if (job.id === jobId) process.stderr.write(`\r${label}: ${(job.progress.fraction * 100).toFixed(0).padStart(3)}% ${job.progress.stage.slice(0, 60).padEnd(60)}`);
-      })
-    : () => {};
-  const final = await host.jobs.settled(jobId);
-  off();
-  if (tty) process.stderr.write('\r' + ' '.repeat(80) + '\r');
-  if (final.status === 'failed') throw new Error(final.error ?? 'failed');
-  if (final.status === 'cancelled') throw new Error('cancelled');
 }
 
 function printSummary(dataset: DatasetSummary, result: ScanResult): void {

@@ -1,4 +1,4 @@
-import type { DatasetSummary, RowDetail } from '../../shared/domain/dataset.ts';
+import type { DatasetReport, DatasetSummary, RowDetail, RowsPage } from '../../shared/domain/dataset.ts';
 import { HostError } from './errors.ts';
 
 /** A dataset held by the host: features on a SharedArrayBuffer so workers read them without a copy. */
@@ -9,6 +9,8 @@ export interface LoadedDataset {
   labels: Int32Array;
   /** Row ids in row order; null = the 1-based row numbers. */
   ids: string[] | null;
+  /** Validation report and column summaries of a loaded file; null for generated data. */
+  report: DatasetReport | null;
 }
 
 export type NewDataset = Omit<LoadedDataset, 'summary'> & {
@@ -22,6 +24,8 @@ export function rowId(dataset: Pick<LoadedDataset, 'ids'>, index: number): strin
 /** The datasets open in this session, by id. */
 export class DatasetStore {
   private readonly datasets = new Map<string, LoadedDataset>();
+  /** Row position by id, built on the first lookup of each dataset. */
+  private readonly idIndex = new Map<string, Map<string, number>>();
   private next = 1;
 
   add(data: NewDataset): DatasetSummary {
@@ -40,6 +44,31 @@ export class DatasetStore {
 
   list(): DatasetSummary[] {
     return [...this.datasets.values()].map((d) => d.summary);
+  }
+
+  rows(id: string, start: number, count: number): RowsPage {
+    const dataset = this.get(id);
+    const { rows, dims } = dataset.summary;
+    const end = Math.min(rows, start + count);
+    const from = Math.min(start, end);
+    return {
+      start: from,
+      ids: Array.from({ length: end - from }, (_, k) => rowId(dataset, from + k)),
+      labels: dataset.labels.slice(from, end),
+      features: dataset.features.slice(from * dims, end * dims),
+    };
+  }
+
+  /** The first row with this id, or null. */
+  findRow(id: string, rowIdText: string): number | null {
+    const dataset = this.get(id);
+    let index = this.idIndex.get(id);
+    if (!index) {
+      index = new Map();
+      for (let i = dataset.summary.rows - 1; i >= 0; i--) index.set(rowId(dataset, i), i);
+      this.idIndex.set(id, index);
+    }
+    return index.get(rowIdText) ?? null;
   }
 
   rowIds(id: string, indices: number[]): string[] {

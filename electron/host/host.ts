@@ -1,11 +1,13 @@
 import { EventEmitter } from 'node:events';
+import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import type { AppInfo, AssayApi, AssayEvents, JobResult, Unsubscribe } from '../../shared/contract/api.ts';
 import type { CleanedExport, SyntheticSpec } from '../../shared/domain/dataset.ts';
 import type { JobInfo } from '../../shared/domain/jobs.ts';
 import type { SyntheticData } from '../../shared/engine/synthetic.ts';
-import type { TableRoles } from '../../shared/engine/table.ts';
-import type { LoadedTable } from '../workers/load.worker.ts';
+import type { LoadRequest } from '../../shared/domain/ingest.ts';
+import { listDirectory } from './files.ts';
+import { loadDataset, previewDataset } from './ingest.ts';
 import { appVersion } from './app-root.ts';
 import { DatasetStore } from './datasets.ts';
 import { runScan, validateScan } from './scan.ts';
@@ -39,26 +41,10 @@ export function createHost(options: HostOptions): Host {
   const jobs = new JobService((job) => events.emit('jobUpdate', job));
   const datasets = new DatasetStore();
 
-  const loadFile = (path: string, roles: TableRoles): JobInfo =>
-    jobs.submit('load', { path, ...roles }, async (ctx) => {
-      const table = await pool.run<LoadedTable>('load', 'loadCsv', { path, roles }, workerOptions(ctx, 'reading'));
-      return datasets.add({
-        features: table.features,
-        labels: table.labels,
-        ids: table.ids,
-        summary: {
-          name: path.split(/[\\/]/).pop() ?? path,
-          path,
-          sha256: table.sha256,
-          sizeBytes: table.sizeBytes,
-          rows: table.rows,
-          dims: table.featureNames.length,
-          featureNames: table.featureNames,
-          labelColumn: table.labelColumn,
-          idColumn: table.idColumn,
-          classNames: table.classNames,
-        },
-      });
+  const loadFile = (request: LoadRequest): JobInfo =>
+    jobs.submit('load', request, async (ctx) => {
+      const loaded = await loadDataset(pool, request, ctx);
+      return datasets.add(loaded.dataset);
     });
 
   const api: AssayApi = {
@@ -69,13 +55,17 @@ export function createHost(options: HostOptions): Host {
         samplePath: options.samplePath,
         detectors: availableDetectors(),
         initialDataset: options.initialDataset ?? null,
+        homePath: homedir(),
       };
     },
-    async openDataset({ path, labelColumn, idColumn }) {
-      return loadFile(resolve(path), { labelColumn, idColumn });
+    async previewDataset({ path }) {
+      return previewDataset(pool, resolve(path));
+    },
+    async openDataset(request) {
+      return loadFile({ ...request, path: resolve(request.path), labelsPath: request.labelsPath && resolve(request.labelsPath) });
     },
     async openSample() {
-      return loadFile(options.samplePath, { labelColumn: 'label', idColumn: 'id' });
+      return loadFile({ path: options.samplePath, roles: { label: 'label', id: 'id', features: null, text: [], group: null }, badRows: 'stop' });
     },
     async generateSynthetic(spec: SyntheticSpec) {
       return jobs.submit('synthesize', spec, async (ctx) => {
@@ -95,12 +85,26 @@ export function createHost(options: HostOptions): Host {
             labelColumn: 'label',
             idColumn: 'id',
             classNames: data.classNames,
+            format: 'synthetic',
           },
+          report: null,
         });
       });
     },
     async listDatasets() {
       return datasets.list();
+    },
+    async getDatasetReport({ datasetId }) {
+      return datasets.get(datasetId).report;
+    },
+    async getRows({ datasetId, start, count }) {
+      return datasets.rows(datasetId, start, count);
+    },
+    async findRow({ datasetId, id }) {
+      return datasets.findRow(datasetId, id);
+    },
+    async listDirectory({ path }) {
+      return listDirectory(path);
     },
     async getRow({ datasetId, index }) {
       return datasets.row(datasetId, index);

@@ -11,7 +11,7 @@ import { basename } from 'node:path';
 import type { ColumnSummary, FilePreview, LoadRequest, ValidationReport } from '../../shared/domain/ingest.ts';
 import { compactRows, mergeChunks, type ChunkResult } from '../../shared/engine/ingest/chunk.ts';
 import { assemble, mergeFindings, type IngestedTable, type MatrixFindings } from '../../shared/engine/ingest/report.ts';
-import { DataError } from '../../shared/engine/table.ts';
+import { DataError } from '../../shared/engine/data-error.ts';
 import type { CsvPlan } from '../workers/ingest.worker.ts';
 import type { NewDataset } from './datasets.ts';
 import type { JobContext } from './jobs.ts';
@@ -127,11 +127,12 @@ function toDataset(path: string, loaded: IngestedTable): IngestedDataset {
         rows: loaded.rows,
         dims: loaded.featureNames.length,
         featureNames: loaded.featureNames,
-        // DatasetSummary has no "no label" yet; the class name '(unlabelled)' says it (see the ingest notes).
-        labelColumn: loaded.labelColumn ?? '',
+        labelColumn: loaded.labelColumn,
         idColumn: loaded.idColumn,
         classNames: loaded.classNames,
+        format: loaded.format,
       },
+      report: { validation: loaded.validation, summaries: loaded.summaries },
     },
     validation: loaded.validation,
     summaries: loaded.summaries,

@@ -1,7 +1,7 @@
 import { DETECTORS, resolveParams } from '../../shared/domain/detector-catalog.ts';
 import type { DetectorClassResult, DetectorRun, ScanRequest, ScanResult } from '../../shared/domain/detectors.ts';
 import { agreementBits, consensusRanks, flagNote, mergeClasses } from '../../shared/engine/detectors/finish.ts';
-import type { KnnGraph } from '../../shared/engine/detectors/knn.ts';
+import type { KnnCandidates, KnnGraph } from '../../shared/engine/detectors/knn.ts';
 import { availableDetectors, GRAPH_DETECTORS, RULE_TEXT } from '../../shared/engine/detectors/registry.ts';
 import { rowsByClass } from '../../shared/engine/matrix.ts';
 import type { ClassPiece, GlobalPieces } from '../workers/detect.worker.ts';
@@ -168,9 +168,13 @@ function graphK(request: ScanRequest): number {
 }
 
 /**
- * The exact k-NN graph of all rows, its rows split into ranges that the pool's threads search in parallel
- * (each range reads the whole shared matrix). The parts are copied into SharedArrayBuffers so that every
- * graph detector's worker reads the same graph without a copy.
+ * The exact k-NN graph of all rows, in two parallel phases (shared/engine/detectors/knn.ts):
+ * 1. the symmetric tile pairs (each pair of rows computed once) split into `pool.threads · 2` parts, each a
+ *    task returning candidate lists for all rows on SharedArrayBuffers (≈ 8·(k + 8) bytes per row per part);
+ * 2. the rows split into as many ranges, each task merging the parts' lists for its rows, refining them in
+ *    float64 and certifying them (re-searching the rare rows that fail).
+ * The ranges are copied into SharedArrayBuffers so that every graph detector's worker reads the same graph
+ * without a copy. Progress: phase 1 is ~97 % of the work.
  */
 async function buildGraph(
   pool: WorkerPool,
@@ -181,19 +185,29 @@ async function buildGraph(
   signal: AbortSignal,
   onProgress: (fraction: number) => void,
 ): Promise<KnnGraph> {
-  const parts = Math.max(1, Math.min(rows, pool.threads * 4));
-  const bounds = Array.from({ length: parts + 1 }, (_, i) => Math.round((i * rows) / parts));
+  const parts = Math.max(1, Math.min(rows, pool.threads * 2));
   const done = new Float64Array(parts);
-  const pieces = await Promise.all(
-    bounds.slice(0, -1).map((start, i) =>
-      pool.run<KnnGraph>('detect', 'knnRange', { features, rows, cols, k, start, end: bounds[i + 1] }, {
+  const report = () => onProgress((0.97 * done.reduce((s, f) => s + f, 0)) / parts);
+  const candidates = await Promise.all(
+    Array.from({ length: parts }, (_, part) =>
+      pool.run<KnnCandidates>('detect', 'knnCandidatesPart', { features, rows, cols, k, part, parts }, {
         signal,
         onProgress: (p) => {
-          done[i] = p.fraction;
-          onProgress(done.reduce((s, f, j) => s + f * (bounds[j + 1] - bounds[j]), 0) / rows);
+          done[part] = p.fraction;
+          report();
         },
       }),
     ),
+  );
+  const bounds = Array.from({ length: parts + 1 }, (_, i) => Math.round((i * rows) / parts));
+  let finished = 0;
+  const pieces = await Promise.all(
+    bounds.slice(0, -1).map(async (start, i) => {
+      const piece = await pool.run<KnnGraph>('detect', 'knnFinishRange', { features, rows, cols, k, start, end: bounds[i + 1], candidates }, { signal });
+      finished += bounds[i + 1] - start;
+      onProgress(0.97 + (0.03 * finished) / rows);
+      return piece;
+    }),
   );
   const kk = pieces[0]?.k ?? 0;
   const indices = new Int32Array(new SharedArrayBuffer(rows * kk * 4));

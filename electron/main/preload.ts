@@ -79,10 +79,15 @@ function on<E extends keyof AssayEvents>(event: E, listener: (payload: AssayEven
 // missing properties both fail), so it cannot drift from the contract (API_METHODS holds the same keys).
 const api = {
   getAppInfo: call('getAppInfo'),
+  previewDataset: call('previewDataset'),
   openDataset: call('openDataset'),
   openSample: call('openSample'),
   generateSynthetic: call('generateSynthetic'),
   listDatasets: call('listDatasets'),
+  getDatasetReport: call('getDatasetReport'),
+  getRows: call('getRows'),
+  findRow: call('findRow'),
+  listDirectory: call('listDirectory'),
   getRow: call('getRow'),
   getRowIds: call('getRowIds'),
   runScan: call('runScan'),

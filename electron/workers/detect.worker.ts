@@ -6,7 +6,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { DetectorName, DetectorParams, FlagRule } from '../../shared/domain/detectors.ts';
 import { rowsByClass } from '../../shared/engine/matrix.ts';
 import { finishClass } from '../../shared/engine/detectors/finish.ts';
-import { knnGraphRange, type KnnGraph } from '../../shared/engine/detectors/knn.ts';
+import { knnCandidates, knnCapacity, knnFinish, knnGraphRange, type KnnCandidates, type KnnGraph } from '../../shared/engine/detectors/knn.ts';
 import { CLASS_DETECTORS, GLOBAL_DETECTORS, GRAPH_DETECTORS, truncateGraph } from '../../shared/engine/detectors/registry.ts';
 import type { ClassTest, Diagnostics, GlobalDetection } from '../../shared/engine/detectors/types.ts';
 import { spectralSignatureClass } from '../../shared/engine/spectral.ts';
@@ -102,6 +102,29 @@ export function knnRange(task: { features: Float32Array; rows: number; cols: num
   const part = knnGraphRange({ data: task.features, rows: task.rows, cols: task.cols }, task.k, task.start, task.end, {
     onProgress: (f) => report(f, 'nearest neighbours'),
   });
+  report(1, 'done');
+  return moveResult(part, [part.indices, part.distances]);
+}
+
+/**
+ * Phase 1 of the parallel self-search: part `part` of `parts` of the symmetric tile pairs, as candidate lists
+ * for all rows on SharedArrayBuffers (the host hands every part to each finishing task without copying).
+ */
+export function knnCandidatesPart(task: { features: Float32Array; rows: number; cols: number; k: number; part: number; parts: number; progressPort?: MessagePort }): KnnCandidates {
+  const report = progressReporter(task.progressPort);
+  const x = { data: task.features, rows: task.rows, cols: task.cols };
+  const out = knnCandidates(x, knnCapacity(task.k, task.rows - 1), task.part, task.parts, {
+    shared: true,
+    onProgress: (f) => report(f, 'nearest neighbours'),
+  });
+  report(1, 'done');
+  return out;
+}
+
+/** Phase 2: rows [start, end) of the graph from all parts' candidate lists (merge, refine, certify). */
+export function knnFinishRange(task: { features: Float32Array; rows: number; cols: number; k: number; start: number; end: number; candidates: KnnCandidates[]; progressPort?: MessagePort }): KnnGraph {
+  const report = progressReporter(task.progressPort);
+  const part = knnFinish({ data: task.features, rows: task.rows, cols: task.cols }, task.k, task.candidates, task.start, task.end);
   report(1, 'done');
   return moveResult(part, [part.indices, part.distances]);
 }

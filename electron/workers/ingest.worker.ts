@@ -23,7 +23,7 @@ import { checkHeader, inferColumns, proposeRoles, resolveRoles } from '../../sha
 import { NPY_HEAD_BYTES, checkNpySize, convertNpyChunk, npyInPlace, parseNpyHeader, type NpyHeader } from '../../shared/engine/ingest/npy.ts';
 import { NumberState, classifyNumber } from '../../shared/engine/ingest/numbers.ts';
 import { assemble, scanMatrix, type IngestedTable, type MatrixFindings } from '../../shared/engine/ingest/report.ts';
-import { DataError } from '../../shared/engine/table.ts';
+import { DataError } from '../../shared/engine/data-error.ts';
 import { progressReporter } from './progress.ts';
 import { moveResult } from './transfer.ts';
 

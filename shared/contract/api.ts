@@ -5,7 +5,8 @@
  * Every method takes one argument object (or none) so that both transports can validate it with the same
  * schema (schemas.ts, kept apart so the renderer bundle carries no validator) and carry it as one message.
  */
-import type { DatasetSummary, RowDetail } from '../domain/dataset.ts';
+import type { DatasetReport, DatasetSummary, DirectoryListing, RowDetail, RowsPage } from '../domain/dataset.ts';
+import type { FilePreview, LoadRequest } from '../domain/ingest.ts';
 import type { JobInfo, JobKinds } from '../domain/jobs.ts';
 
 export interface AppInfo {
@@ -17,6 +18,8 @@ export interface AppInfo {
   detectors: import('../domain/detectors.ts').DetectorName[];
   /** Dataset the app was started on (command line), opened by the UI at start; null when none. */
   initialDataset: { path: string; labelColumn: string | null; idColumn: string | null } | null;
+  /** The user's home folder on the host: where the file chooser starts. */
+  homePath: string;
 }
 
 /** A job's result, typed by its kind. */
@@ -24,13 +27,22 @@ export type JobResult = { [K in keyof JobKinds]: { kind: K; value: JobKinds[K]['
 
 export interface AssayApi {
   getAppInfo(): Promise<AppInfo>;
-  /** Opens a CSV/TSV file as a job; its result is the dataset's summary. */
-  openDataset(args: OpenDatasetArgs): Promise<JobInfo>;
+  /** Reads the head of a file: format, columns, their kinds and proposed roles, the first rows. */
+  previewDataset(args: { path: string }): Promise<FilePreview>;
+  /** Loads a CSV/TSV/JSONL/.npy/Parquet file with the roles given, as a job; its result is the dataset's summary. */
+  openDataset(args: LoadRequest): Promise<JobInfo>;
   /** Opens the bundled sample dataset (a backdoored embedding set) as a job. */
   openSample(): Promise<JobInfo>;
   /** Generates an embedding dataset with a planted backdoor, as a job. */
   generateSynthetic(args: SyntheticArgs): Promise<JobInfo>;
   listDatasets(): Promise<DatasetSummary[]>;
+  /** Validation report and column summaries of a loaded file; null for generated data. */
+  getDatasetReport(args: { datasetId: string }): Promise<DatasetReport | null>;
+  getRows(args: { datasetId: string; start: number; count: number }): Promise<RowsPage>;
+  /** Row position of the row with this id, or null. */
+  findRow(args: { datasetId: string; id: string }): Promise<number | null>;
+  /** A folder of the host's disk (null: the home folder), for choosing files in the served mode. */
+  listDirectory(args: { path: string | null }): Promise<DirectoryListing>;
   getRow(args: GetRowArgs): Promise<RowDetail>;
   /** The ids of many rows at once, in the order asked. */
   getRowIds(args: { datasetId: string; indices: number[] }): Promise<string[]>;
@@ -58,7 +70,6 @@ export interface AssayClient extends AssayApi {
   on<E extends keyof AssayEvents>(event: E, listener: (payload: AssayEvents[E]) => void): Unsubscribe;
 }
 
-export type OpenDatasetArgs = { path: string; labelColumn: string | null; idColumn: string | null };
 export type SyntheticArgs = import('../domain/dataset.ts').SyntheticSpec;
 export type GetRowArgs = { datasetId: string; index: number };
 export type ScanRequest = import('../domain/detectors.ts').ScanRequest;
@@ -68,10 +79,15 @@ export type ExportCleanedArgs = { datasetId: string; excludeRows: number[]; path
 /** Every method, once: `satisfies` fails to compile when this list and AssayApi disagree. */
 const METHODS = {
   getAppInfo: true,
+  previewDataset: true,
   openDataset: true,
   openSample: true,
   generateSynthetic: true,
   listDatasets: true,
+  getDatasetReport: true,
+  getRows: true,
+  findRow: true,
+  listDirectory: true,
   getRow: true,
   getRowIds: true,
   runScan: true,

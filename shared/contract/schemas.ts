@@ -9,15 +9,28 @@ import type { ApiArgs, ApiMethod } from './api.ts';
 
 const finite = z.number().finite();
 const jobRef = z.object({ jobId: z.string().min(1).max(100) }).strict();
+const datasetRef = z.object({ datasetId: z.string().min(1).max(100) }).strict();
+const column = z.string().max(1000);
 
 /** Argument schemas, one per method; `null` for methods without arguments. Both transports validate with these. */
 export const apiArgSchemas = {
   getAppInfo: null,
+  previewDataset: z.object({ path: z.string().min(1).max(4096) }).strict(),
   openDataset: z
     .object({
       path: z.string().min(1).max(4096),
-      labelColumn: z.string().max(1000).nullable(),
-      idColumn: z.string().max(1000).nullable(),
+      roles: z
+        .object({
+          label: column.nullable(),
+          id: column.nullable(),
+          features: z.array(column).max(100_000).nullable(),
+          text: z.array(column).max(1000),
+          group: column.nullable(),
+        })
+        .strict(),
+      badRows: z.enum(['stop', 'skip']),
+      labelsPath: z.string().min(1).max(4096).optional(),
+      joinBy: z.enum(['row', 'id']).optional(),
     })
     .strict(),
   openSample: null,
@@ -31,6 +44,10 @@ export const apiArgSchemas = {
     })
     .strict(),
   listDatasets: null,
+  getDatasetReport: datasetRef,
+  getRows: z.object({ datasetId: z.string().min(1).max(100), start: z.number().int().min(0), count: z.number().int().min(0).max(10_000) }).strict(),
+  findRow: z.object({ datasetId: z.string().min(1).max(100), id: z.string().max(10_000) }).strict(),
+  listDirectory: z.object({ path: z.string().min(1).max(4096).nullable() }).strict(),
   getRow: z.object({ datasetId: z.string().min(1).max(100), index: z.number().int().min(0) }).strict(),
   getRowIds: z
     .object({ datasetId: z.string().min(1).max(100), indices: z.array(z.number().int().min(0)).max(10_000_000) })

@@ -6,15 +6,18 @@ export interface DatasetSummary {
   name: string;
   /** Absolute path of the source file; null for data generated in memory. */
   path: string | null;
-  /** SHA-256 of the source file's bytes (hex); for generated data, of its canonical CSV form. */
+  /** SHA-256 of the source file's bytes (hex); for generated data, of its float32 feature bytes then its int32 label bytes. */
   sha256: string;
   sizeBytes: number;
   rows: number;
   /** Number of feature columns (d). */
   dims: number;
   featureNames: string[];
-  labelColumn: string;
+  /** null: the file has no label column; every row is in one class, '(unlabelled)'. */
+  labelColumn: string | null;
   idColumn: string | null;
+  /** What the file was read as; 'synthetic' for generated data. */
+  format: import('./ingest.ts').IngestFormat | 'synthetic';
   classNames: string[];
   /** Rows per class, indexed like classNames. */
   classCounts: number[];
@@ -49,4 +52,27 @@ export interface CleanedExport {
   rowsExcluded: number;
   /** SHA-256 of the written file. */
   sha256: string;
+}
+
+/** The validation report and per-column summaries of a loaded file. */
+export interface DatasetReport {
+  validation: import('./ingest.ts').ValidationReport;
+  summaries: import('./ingest.ts').ColumnSummary[];
+}
+
+/** A page of rows for the row browser; per-row arrays in row order from `start`. */
+export interface RowsPage {
+  start: number;
+  ids: string[];
+  labels: Int32Array;
+  /** count × dims, row-major. */
+  features: Float32Array;
+}
+
+/** One folder of the host's disk, for the served mode's file chooser. */
+export interface DirectoryListing {
+  path: string;
+  /** null at the file-system root. */
+  parent: string | null;
+  entries: { name: string; kind: 'file' | 'dir'; sizeBytes: number }[];
 }

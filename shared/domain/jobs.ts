@@ -15,7 +15,7 @@ export interface JobProgress {
 
 /** Every job kind with the parameters it takes and the result it produces. */
 export interface JobKinds {
-  load: { params: { path: string; labelColumn: string | null; idColumn: string | null }; result: DatasetSummary };
+  load: { params: import('./ingest.ts').LoadRequest; result: DatasetSummary };
   synthesize: { params: import('./dataset.ts').SyntheticSpec; result: DatasetSummary };
   scan: { params: ScanRequest; result: ScanResult };
   export: { params: { datasetId: string; path: string; excluded: number }; result: import('./dataset.ts').CleanedExport };

@@ -91,10 +91,13 @@ describe('assay scan', () => {
 
   it('exits 1 naming the line and column of a non-numeric feature', async () => {
     const file = join(dir, 'bad.csv');
-    writeFileSync(file, 'id,label,a,b\n1,x,0.5,1\n2,y,0.25,oops\n');
+    const rows = Array.from({ length: 30 }, (_, i) => `${i + 1},${i % 2 ? 'x' : 'y'},${i / 10},${i === 17 ? 'oops' : i * 2}`);
+    writeFileSync(file, ['id,label,a,b', ...rows].join('\n') + '\n');
     const run = await assay(['scan', file]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain("bad.csv, line 3, column 'b'");
+    expect(run.stderr).toContain('bad.csv');
+    expect(run.stderr).toContain('line 19');
+    expect(run.stderr).toContain("'b'");
   });
 
   it('exits 1 naming a label column that does not exist', async () => {

@@ -92,7 +92,7 @@ describe('job service over the worker pool', () => {
   });
 
   it('reports an unreadable file as a failed job naming the file', async () => {
-    const job = await host.openDataset({ path: '/nonexistent/data.csv', labelColumn: null, idColumn: null });
+    const job = await host.openDataset({ path: '/nonexistent/data.csv', roles: { label: null, id: null, features: null, text: [], group: null }, badRows: 'stop' });
     const final = await host.jobs.settled(job.id);
     expect(final.status).toBe('failed');
     expect(final.error).toContain('/nonexistent/data.csv');

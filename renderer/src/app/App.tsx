@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { getClient } from '../api/client.ts';
+import { openWithProposedRoles } from '../api/open-with-roles.ts';
 import { DatasetSummary } from '../features/dataset/index.ts';
 import { Agreement } from '../features/agreement/index.ts';
 import { DetectorPanel } from '../features/detect/index.ts';
@@ -23,7 +24,9 @@ function useHostSession(): void {
         useStore.getState().setAppInfo(info);
         const initial = info.initialDataset;
         if (initial && !useStore.getState().dataset) {
-          void startJob('Open dataset', () => getClient().openDataset(initial));
+          void startJob('Open dataset', () =>
+            openWithProposedRoles(initial.path, { label: initial.labelColumn ?? undefined, id: initial.idColumn ?? undefined }),
+          );
         }
       })
       .catch((err: unknown) => useStore.getState().showError('Connect to Assay', err));

@@ -3,14 +3,45 @@
  * (Peri et al., "Deep k-NN Defense against Clean-label Data Poisoning Attacks", ECCV Workshops 2020) and the
  * k-NN distance outlier score with cleanlab Datalab's outlier rule (REFERENCE.md, "Near duplicates").
  *
- * The search is brute force, blocked: squared distances come from ‖a‖² + ‖b‖² − 2a·b, with the dot products of
- * a tile of query rows against a tile of reference rows computed by a 4×2 register-blocked kernel on float64
- * copies of the tiles (so the inner loop does no float32→float64 conversion and each loaded value is reused). Each query row keeps its k best candidates in a sorted insertion buffer, which after the first block
- * rejects almost every candidate with one comparison. The expansion loses precision when ‖a − b‖² ≪ ‖a‖²
- * (near duplicates far from the origin), so the k distances kept are recomputed directly as Σ(a − b)² in
- * float64 before they are returned: near-duplicate detection needs those, and an exact copy reads exactly 0.
+ * The search is brute force in two phases.
+ *
+ * 1. Candidates. Approximate squared distances D̃ = ‖a‖² + ‖b‖² − 2a·b for a block of query rows against a
+ *    block of reference rows come from a register-blocked WebAssembly SIMD kernel in float32
+ *    (kernels/distance-kernels.ts; a float64 scalar kernel where SIMD is unavailable). Each row keeps its
+ *    C = k + CANDIDATE_MARGIN smallest D̃ in a sorted buffer whose last entry is the row's threshold; the
+ *    kernel flags the 8 × 4 micro-tiles holding some entry below a threshold, so after the first blocks JS
+ *    looks at almost nothing. For a self-search the distance is symmetric, so each unordered pair of rows is
+ *    computed once and offered to both rows (`knnCandidates`): n²d/2 multiply–adds instead of n²d. The pairs
+ *    of tiles can be split between workers (`part`), each keeping its own lists; the lists merge exactly.
+ * 2. Finish (`knnFinish`). Per row, merge the lists, recompute the C kept distances directly as Σ(a − b)² in
+ *    float64 (exact for exact copies, accurate for near ones where the expansion cancels), sort by
+ *    (distance, index), and *certify* the result: with ε = c·(‖a‖² + ‖b‖²) + abs the kernel's error bound
+ *    (distance-kernels.ts), every row not kept has D̃ ≥ D̃_C (the largest kept D̃: a rejected or evicted
+ *    candidate was never below a threshold that only decreases, and merging keeps the C smallest), so its
+ *    true distance is ≥ D̃_C − ε. A reference row b with ‖b‖ > ‖a‖ + √D_k is farther than D_k anyway
+ *    (‖a − b‖ ≥ ‖b‖ − ‖a‖), so only norms ‖b‖² ≤ R = min(max‖b‖², (‖a‖ + √D_k)²) matter, and when
+ *        D̃_C − D_k > c·(‖a‖² + R) + abs,
+ *    every row not kept is strictly farther than the k-th kept one (D_k, float64), and the k best kept rows
+ *    are the exact k nearest neighbours, ties included. A row that fails the test (more than C − k
+ *    candidates within ~ε of its k-th distance: clusters of exact or near copies, or non-finite values) is
+ *    searched again directly in float64 over all rows (`exactRow`). Its cost, O(n·d), is paid by few rows.
+ *
+ * Cost: n²d/2 float32 multiply–adds (self-search; n·m·d with a reference) at ~8 GMAC/s per core with SIMD,
+ * plus O(n·C·d) for the finish. Memory: 8·C bytes per row per part, plus ~1 MiB of tiles per search.
+ *
+ * Results: indices are exact (by the float64 direct distances; ties to the lower index); distances are the
+ * float64 direct distances stored as float32. A row whose distance to every candidate is NaN gets index −1.
  */
 import { median, robustNormalPValues } from '../calibration.ts';
+import {
+  blockRows,
+  distanceAbsoluteError,
+  distanceErrorBound,
+  distanceTiles,
+  scalarDistanceTiles,
+  tileIndex,
+  type DistanceTiles,
+} from '../kernels/distance-kernels.ts';
 import { rowsByClass, type Matrix } from '../matrix.ts';
 import type { GlobalDetection, GlobalDetector, Progress } from './types.ts';
 
@@ -30,11 +61,31 @@ export interface KnnOptions {
   /** Search these rows instead of `x` itself (e.g. train rows for test queries); no row is then excluded as "self". */
   reference?: Matrix;
   onProgress?: Progress;
+  /** The tile kernel: the fastest available (default) or the float64 scalar one (tests, comparisons). */
+  kernel?: 'auto' | 'scalar';
 }
 
-/** Query rows per tile; reference rows per tile. 64×256 float64 tiles of d = 128 take 64 KB + 256 KB. */
-const QUERY_BLOCK = 64;
-const REFERENCE_BLOCK = 256;
+/**
+ * Per-row candidate lists of the first phase: rows [start, start + rows) of the query, `capacity` entries
+ * each, ascending approximate distance (float32) with their reference-row indices; unused entries are
+ * (+∞, −1). On SharedArrayBuffers when asked, so the finish can read several parts from any thread.
+ */
+export interface KnnCandidates {
+  start: number;
+  rows: number;
+  capacity: number;
+  distances: Float32Array;
+  indices: Int32Array;
+}
+
+/** Candidates kept beyond k: a row is re-searched only if more than this many lie within ~ε of its k-th. */
+const CANDIDATE_MARGIN = 8;
+
+/** Candidate list length for k neighbours among `candidates` rows. */
+export function knnCapacity(k: number, candidates: number): number {
+  const kk = Math.max(0, Math.min(Math.floor(k), candidates));
+  return kk === 0 ? 0 : Math.min(candidates, kk + CANDIDATE_MARGIN);
+}
 
 /**
  * Exact k nearest neighbours of every row of `x` among the rows of `x` (itself excluded) or of
@@ -42,173 +93,40 @@ const REFERENCE_BLOCK = 256;
  * @example knnGraph({ data: Float32Array.of(0, 1, 3), rows: 3, cols: 1 }, 1) // → indices [1, 0, 1], distances [1, 1, 4]
  */
 export function knnGraph(x: Matrix, k: number, options: KnnOptions = {}): KnnGraph {
-  return knnGraphRange(x, k, 0, x.rows, options);
+  if (options.reference) return knnGraphRange(x, k, 0, x.rows, options);
+  const capacity = knnCapacity(k, x.rows - 1);
+  const onProgress = options.onProgress;
+  const candidates = knnCandidates(x, capacity, 0, 1, { kernel: options.kernel, onProgress: onProgress && ((f) => onProgress(0.95 * f)) });
+  const graph = knnFinish(x, k, [candidates], 0, x.rows);
+  onProgress?.(1);
+  return graph;
 }
 
 /**
- * The rows [start, end) of `knnGraph(x, k, options)`: each range is independent, so a host can give disjoint
- * ranges to parallel workers that share `x` (a SharedArrayBuffer view) and concatenate the results.
+ * The rows [start, end) of `knnGraph(x, k, options)`, searched one-sidedly (each query row against every
+ * reference row; twice the work of the symmetric self-search, but a range needs no other rows' lists).
  */
 export function knnGraphRange(x: Matrix, k: number, start: number, end: number, options: KnnOptions = {}): KnnGraph {
   const ref = options.reference ?? x;
-  const self = options.reference === undefined;
   if (ref.cols !== x.cols) throw new Error(`knnGraph: query has ${x.cols} columns, reference ${ref.cols}`);
-  const d = x.cols;
-  const m = ref.rows;
-  const rows = Math.max(0, Math.min(end, x.rows) - Math.max(0, start));
-  start = Math.max(0, start);
-  const kk = Math.max(0, Math.min(Math.floor(k), self ? m - 1 : m));
-  const indices = new Int32Array(rows * kk).fill(-1);
-  const best = new Float64Array(rows * kk).fill(Infinity);
-  if (rows === 0 || kk === 0) return { k: kk, rows, indices, distances: new Float32Array(rows * kk) };
-
-  const refNorms = squaredNorms(ref);
-  const qTile = new Float64Array(QUERY_BLOCK * d);
-  const rTile = new Float64Array(REFERENCE_BLOCK * d);
-  const dots = new Float64Array(QUERY_BLOCK * REFERENCE_BLOCK);
-  const qNorms = new Float64Array(QUERY_BLOCK);
-  const totalTiles = Math.ceil(rows / QUERY_BLOCK);
-
-  for (let q0 = 0; q0 < rows; q0 += QUERY_BLOCK) {
-    const qn = Math.min(QUERY_BLOCK, rows - q0);
-    const qBase = start + q0;
-    for (let i = 0; i < qn * d; i++) qTile[i] = x.data[qBase * d + i];
-    for (let i = 0; i < qn; i++) {
-      let s = 0;
-      for (let t = 0; t < d; t++) s += qTile[i * d + t] * qTile[i * d + t];
-      qNorms[i] = s;
-    }
-    for (let r0 = 0; r0 < m; r0 += REFERENCE_BLOCK) {
-      const rn = Math.min(REFERENCE_BLOCK, m - r0);
-      for (let i = 0; i < rn * d; i++) rTile[i] = ref.data[r0 * d + i];
-      tileDots(qTile, qn, rTile, rn, d, dots);
-      for (let i = 0; i < qn; i++) {
-        const row = q0 + i;
-        const off = row * kk;
-        const self0 = self ? qBase + i : -1;
-        let worst = best[off + kk - 1];
-        const qi = qNorms[i];
-        for (let j = 0; j < rn; j++) {
-          const dist = qi + refNorms[r0 + j] - 2 * dots[i * REFERENCE_BLOCK + j];
-          // Equal distances keep the earlier (lower-index) candidate: reference rows arrive in index order.
-          if (dist < worst && r0 + j !== self0) {
-            insertSorted(best, indices, off, kk, dist, r0 + j);
-            worst = best[off + kk - 1];
-          }
-        }
-      }
-    }
-    options.onProgress?.(Math.min(1, (q0 / QUERY_BLOCK + 1) / totalTiles));
-  }
-
-  const distances = new Float32Array(rows * kk);
-  refine(x, ref, start, rows, kk, indices, best, distances);
-  return { k: kk, rows, indices, distances };
+  start = Math.max(0, Math.min(start, x.rows));
+  end = Math.max(start, Math.min(end, x.rows));
+  const capacity = knnCapacity(k, options.reference ? ref.rows : ref.rows - 1);
+  const onProgress = options.onProgress;
+  const candidates = knnCandidatesRange(x, capacity, start, end, { ...options, onProgress: onProgress && ((f) => onProgress(0.95 * f)) });
+  const graph = knnFinish(x, k, [candidates], start, end, { reference: options.reference });
+  onProgress?.(1);
+  return graph;
 }
 
-/**
- * dots[i·REFERENCE_BLOCK + j] = q_i · r_j for the tile, four query rows × two reference rows at a time: eight
- * accumulators stay in registers and each loaded value is used two or four times. Measured on V8 (Node 20,
- * d = 128) this 4×2 shape ran at ~2.1 GMAC/s against ~1.5 for 4×4 and 2×2 and ~0.9 for a plain dot product.
- */
-function tileDots(q: Float64Array, qn: number, r: Float64Array, rn: number, d: number, dots: Float64Array): void {
-  const W = REFERENCE_BLOCK;
-  let i = 0;
-  for (; i + 4 <= qn; i += 4) {
-    const a0 = i * d;
-    const a1 = a0 + d;
-    const a2 = a1 + d;
-    const a3 = a2 + d;
-    let j = 0;
-    for (; j + 2 <= rn; j += 2) {
-      const b0 = j * d;
-      const b1 = b0 + d;
-      let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
-      for (let t = 0; t < d; t++) {
-        const y0 = r[b0 + t];
-        const y1 = r[b1 + t];
-        let v = q[a0 + t];
-        s00 += v * y0;
-        s01 += v * y1;
-        v = q[a1 + t];
-        s10 += v * y0;
-        s11 += v * y1;
-        v = q[a2 + t];
-        s20 += v * y0;
-        s21 += v * y1;
-        v = q[a3 + t];
-        s30 += v * y0;
-        s31 += v * y1;
-      }
-      const o = i * W + j;
-      dots[o] = s00;
-      dots[o + 1] = s01;
-      dots[o + W] = s10;
-      dots[o + W + 1] = s11;
-      dots[o + 2 * W] = s20;
-      dots[o + 2 * W + 1] = s21;
-      dots[o + 3 * W] = s30;
-      dots[o + 3 * W + 1] = s31;
-    }
-    for (; j < rn; j++) {
-      for (let ii = 0; ii < 4; ii++) dots[(i + ii) * W + j] = rowDot(q, (i + ii) * d, r, j * d, d);
-    }
-  }
-  for (; i < qn; i++) {
-    for (let j = 0; j < rn; j++) dots[i * W + j] = rowDot(q, i * d, r, j * d, d);
-  }
+function emptyCandidates(start: number, rows: number, capacity: number, shared: boolean): KnnCandidates {
+  const bytes = rows * capacity * 4;
+  const distances = new Float32Array(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes)).fill(Infinity);
+  const indices = new Int32Array(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes)).fill(-1);
+  return { start, rows, capacity, distances, indices };
 }
 
-function rowDot(a: Float64Array, ai: number, b: Float64Array, bi: number, d: number): number {
-  let s = 0;
-  for (let t = 0; t < d; t++) s += a[ai + t] * b[bi + t];
-  return s;
-}
-
-/** Inserts (dist, index) into the ascending buffer best[off .. off+k), dropping its last entry. */
-function insertSorted(best: Float64Array, indices: Int32Array, off: number, k: number, dist: number, index: number): void {
-  let p = off + k - 1;
-  while (p > off && best[p - 1] > dist) {
-    best[p] = best[p - 1];
-    indices[p] = indices[p - 1];
-    p--;
-  }
-  best[p] = dist;
-  indices[p] = index;
-}
-
-/**
- * Recomputes the kept squared distances as Σ(a − b)² in float64 (exact for exact copies, accurate for near
- * ones, where the expansion cancels) and re-sorts each row by (distance, index).
- */
-function refine(x: Matrix, ref: Matrix, start: number, rows: number, k: number, indices: Int32Array, best: Float64Array, out: Float32Array): void {
-  const d = x.cols;
-  const order = new Int32Array(k);
-  const dist = new Float64Array(k);
-  const idx = new Int32Array(k);
-  for (let row = 0; row < rows; row++) {
-    const off = row * k;
-    const a = (start + row) * d;
-    for (let j = 0; j < k; j++) {
-      const b = indices[off + j] * d;
-      let s = 0;
-      for (let t = 0; t < d; t++) {
-        const diff = x.data[a + t] - ref.data[b + t];
-        s += diff * diff;
-      }
-      dist[j] = s;
-      idx[j] = indices[off + j];
-      order[j] = j;
-    }
-    order.sort((p, q) => dist[p] - dist[q] || idx[p] - idx[q]);
-    for (let j = 0; j < k; j++) {
-      indices[off + j] = idx[order[j]];
-      best[off + j] = dist[order[j]];
-      out[off + j] = dist[order[j]];
-    }
-  }
-}
-
+/** Squared norms in float64. */
 function squaredNorms(x: Matrix): Float64Array {
   const d = x.cols;
   const out = new Float64Array(x.rows);
@@ -218,6 +136,309 @@ function squaredNorms(x: Matrix): Float64Array {
     out[i] = s;
   }
   return out;
+}
+
+/** Query blocks are QUERY_BLOCKS reference blocks tall: the query block is packed once per row of tiles. */
+const QUERY_BLOCKS = 2;
+
+/** The tiles of a self-search: query block a (rows a·Q …), reference block b (rows b·B …), b·B ≥ a·Q. */
+function tilePairs(n: number, d: number): { B: number; Q: number; count: number; at(t: number): [number, number] } {
+  const B = blockRows(d);
+  const Q = B * QUERY_BLOCKS;
+  const qBlocks = Math.ceil(n / Q);
+  const rBlocks = Math.ceil(n / B);
+  // Row a of the triangle has rBlocks − a·QUERY_BLOCKS tiles; firsts[a] is the index of its first tile.
+  const firsts = new Float64Array(qBlocks + 1);
+  for (let a = 0; a < qBlocks; a++) firsts[a + 1] = firsts[a] + (rBlocks - a * QUERY_BLOCKS);
+  return {
+    B,
+    Q,
+    count: firsts[qBlocks],
+    at(t) {
+      let a = 0;
+      while (firsts[a + 1] <= t) a++;
+      return [a, a * QUERY_BLOCKS + (t - firsts[a])];
+    },
+  };
+}
+
+/** Sorted insertion of (dist, index) into the ascending list at off, dropping its last entry. */
+function insert(dist: Float32Array, idx: Int32Array, off: number, c: number, v: number, j: number): void {
+  let p = off + c - 1;
+  while (p > off && dist[p - 1] > v) {
+    dist[p] = dist[p - 1];
+    idx[p] = idx[p - 1];
+    p--;
+  }
+  dist[p] = v;
+  idx[p] = j;
+}
+
+/**
+ * First phase of a self-search, for part `part` of `parts` (the tile pairs split evenly, in order): each
+ * row's `capacity` best candidates by approximate distance among the pairs of this part. Lists of all rows.
+ */
+export function knnCandidates(
+  x: Matrix,
+  capacity: number,
+  part: number,
+  parts: number,
+  options: { kernel?: 'auto' | 'scalar'; onProgress?: Progress; shared?: boolean } = {},
+): KnnCandidates {
+  const n = x.rows;
+  const d = x.cols;
+  const C = capacity;
+  const cand = emptyCandidates(0, n, C, options.shared ?? false);
+  if (n < 2 || C === 0) return cand;
+  const { B, Q, count, at } = tilePairs(n, d);
+  const first = Math.floor((count * part) / parts);
+  const last = Math.floor((count * (part + 1)) / parts);
+  if (first >= last) return cand;
+  const norms = squaredNorms(x);
+  const tiles = makeTiles(options.kernel, d, Q, B);
+  const { distances: dist, indices: idx } = cand;
+  let packed = -1;
+  for (let t = first; t < last; t++) {
+    const [a, b] = at(t);
+    const q0 = a * Q;
+    const qn = Math.min(Q, n - q0);
+    const r0 = b * B;
+    const rn = Math.min(B, n - r0);
+    if (a !== packed) {
+      tiles.setQuery(x.data, q0, qn, norms);
+      packed = a;
+    }
+    tiles.setReference(x.data, r0, rn, norms);
+    // Inside the query block the tile is searched one-sidedly (each ordered pair is in some tile of this
+    // query block); beyond it, each unordered pair is in this tile only, and updates both rows.
+    const both = r0 >= q0 + qn;
+    for (let i = 0; i < qn; i++) tiles.qThr[i] = dist[(q0 + i) * C + C - 1];
+    for (let j = 0; j < rn; j++) tiles.rThr[j] = both ? dist[(r0 + j) * C + C - 1] : -Infinity;
+    tiles.run();
+    collect(tiles, dist, idx, C, q0, qn, r0, rn, both, true);
+    options.onProgress?.((t - first + 1) / (last - first));
+  }
+  return cand;
+}
+
+/**
+ * First phase for query rows [start, end) against every row of `options.reference` (or of x, itself
+ * excluded), one-sided.
+ */
+export function knnCandidatesRange(
+  x: Matrix,
+  capacity: number,
+  start: number,
+  end: number,
+  options: { reference?: Matrix; kernel?: 'auto' | 'scalar'; onProgress?: Progress; shared?: boolean } = {},
+): KnnCandidates {
+  const ref = options.reference ?? x;
+  const self = options.reference === undefined;
+  const d = x.cols;
+  const C = capacity;
+  const rows = Math.max(0, end - start);
+  const cand = emptyCandidates(start, rows, C, options.shared ?? false);
+  if (rows === 0 || C === 0 || ref.rows === 0) return cand;
+  const B = blockRows(d);
+  const Q = B * QUERY_BLOCKS;
+  const qNorms = squaredNorms(x);
+  const rNorms = self ? qNorms : squaredNorms(ref);
+  const tiles = makeTiles(options.kernel, d, Q, B);
+  const { distances: dist, indices: idx } = cand;
+  const total = Math.ceil(rows / Q) * Math.ceil(ref.rows / B);
+  let done = 0;
+  for (let q0 = start; q0 < end; q0 += Q) {
+    const qn = Math.min(Q, end - q0);
+    tiles.setQuery(x.data, q0, qn, qNorms);
+    for (let r0 = 0; r0 < ref.rows; r0 += B) {
+      const rn = Math.min(B, ref.rows - r0);
+      tiles.setReference(ref.data, r0, rn, rNorms);
+      for (let i = 0; i < qn; i++) tiles.qThr[i] = dist[(q0 - start + i) * C + C - 1];
+      tiles.rThr.fill(-Infinity, 0, rn);
+      tiles.run();
+      collect(tiles, dist, idx, C, q0 - start, qn, r0, rn, false, self, q0);
+      options.onProgress?.(++done / total);
+    }
+  }
+  return cand;
+}
+
+function makeTiles(kernel: 'auto' | 'scalar' | undefined, d: number, q: number, r: number): DistanceTiles {
+  return kernel === 'scalar' ? scalarDistanceTiles(d, q, r) : distanceTiles(d, q, r);
+}
+
+/**
+ * Offers the flagged micro-tiles' entries to the lists: entry (i, j) to list row qBase + i (reference index
+ * r0 + j) and, when `both`, to list r0 + j (index qGlobal + i). `skipSelf` drops entries with equal global
+ * indices (qGlobal + i = r0 + j). A list takes an entry strictly below its last one.
+ */
+function collect(
+  tiles: DistanceTiles,
+  dist: Float32Array,
+  idx: Int32Array,
+  C: number,
+  qBase: number,
+  qn: number,
+  r0: number,
+  rn: number,
+  both: boolean,
+  skipSelf: boolean,
+  qGlobal = qBase,
+): void {
+  const { flags, out } = tiles;
+  const rPanels = tiles.referencePanels;
+  const qPanels = Math.ceil(qn / 8);
+  for (let p = 0; p < qPanels; p++) {
+    for (let s = 0; s < rPanels; s++) {
+      if (flags[p * rPanels + s] === 0) continue;
+      const iEnd = Math.min(8, qn - p * 8);
+      const jEnd = Math.min(4, rn - s * 4);
+      for (let jj = 0; jj < jEnd; jj++) {
+        const j = s * 4 + jj;
+        const gj = r0 + j;
+        for (let ii = 0; ii < iEnd; ii++) {
+          const i = p * 8 + ii;
+          const gi = qGlobal + i;
+          if (skipSelf && gi === gj) continue;
+          const v = out[tileIndex(i, j, rPanels)];
+          const qOff = (qBase + i) * C;
+          if (v < dist[qOff + C - 1]) insert(dist, idx, qOff, C, v, gj);
+          if (both && v < dist[gj * C + C - 1]) insert(dist, idx, gj * C, C, v, gi);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Second phase: rows [start, end) of the graph from first-phase lists covering them (several parts of a
+ * split self-search, or one range), merged, refined in float64, certified, and re-searched directly where
+ * the certificate fails (see the file comment).
+ */
+export function knnFinish(x: Matrix, k: number, parts: readonly KnnCandidates[], start: number, end: number, options: { reference?: Matrix } = {}): KnnGraph {
+  const ref = options.reference ?? x;
+  const self = options.reference === undefined;
+  const d = x.cols;
+  const m = ref.rows;
+  const total = self ? m - 1 : m;
+  start = Math.max(0, start);
+  const rows = Math.max(0, Math.min(end, x.rows) - start);
+  const kk = Math.max(0, Math.min(Math.floor(k), total));
+  const indices = new Int32Array(rows * kk).fill(-1);
+  const distances = new Float32Array(rows * kk);
+  if (rows === 0 || kk === 0) return { k: kk, rows, indices, distances };
+
+  let maxRefNorm = 0;
+  for (let j = 0; j < m; j++) {
+    let s = 0;
+    for (let t = 0; t < d; t++) s += ref.data[j * d + t] * ref.data[j * d + t];
+    if (s > maxRefNorm) maxRefNorm = s; // a NaN row is nobody's neighbour (NaN never enters a list)
+  }
+  const c = distanceErrorBound(d);
+  const abs = distanceAbsoluteError(d);
+  const C = Math.max(...parts.map((p) => p.capacity));
+  // Merge buffers: all parts' entries of one row, then the C smallest.
+  const allD = new Float64Array(C * parts.length);
+  const allI = new Int32Array(C * parts.length);
+  const order = new Int32Array(C * parts.length);
+  const keptD = new Float64Array(C);
+  const keptI = new Int32Array(C);
+  const rank = new Int32Array(C);
+  let researched = 0;
+
+  for (let row = 0; row < rows; row++) {
+    const i = start + row;
+    let nAll = 0;
+    for (const part of parts) {
+      const r = i - part.start;
+      if (r < 0 || r >= part.rows) continue;
+      for (let e = 0; e < part.capacity; e++) {
+        const j = part.indices[r * part.capacity + e];
+        if (j < 0) break;
+        allD[nAll] = part.distances[r * part.capacity + e];
+        allI[nAll] = j;
+        order[nAll] = nAll;
+        nAll++;
+      }
+    }
+    const sub = order.subarray(0, nAll).sort((p, q) => allD[p] - allD[q] || allI[p] - allI[q]);
+    const kept = Math.min(nAll, C);
+    const approxC = kept > 0 ? allD[sub[kept - 1]] : Infinity;
+    const a = i * d;
+    let qNorm = 0;
+    for (let t = 0; t < d; t++) qNorm += x.data[a + t] * x.data[a + t];
+    for (let e = 0; e < kept; e++) {
+      const j = allI[sub[e]];
+      const b = j * d;
+      let s = 0;
+      for (let t = 0; t < d; t++) {
+        const diff = x.data[a + t] - ref.data[b + t];
+        s += diff * diff;
+      }
+      keptD[e] = s;
+      keptI[e] = j;
+      rank[e] = e;
+    }
+    const ranked = rank.subarray(0, kept).sort((p, q) => keptD[p] - keptD[q] || keptI[p] - keptI[q]);
+
+    let certified = kept === total; // every candidate was kept
+    if (!certified && kept === C && kept >= kk) {
+      const dk = keptD[ranked[kk - 1]];
+      const reach = (Math.sqrt(qNorm) + Math.sqrt(dk)) ** 2 * (1 + 1e-9);
+      const bound = qNorm + Math.min(maxRefNorm, reach);
+      // Finite and far from float32 overflow, or the bound means nothing.
+      certified = bound < 1e37 && approxC - dk > c * bound + abs;
+    }
+    const off = row * kk;
+    if (certified) {
+      for (let e = 0; e < kk; e++) {
+        indices[off + e] = keptI[ranked[e]];
+        distances[off + e] = keptD[ranked[e]];
+      }
+    } else {
+      researched++;
+      exactRow(x, ref, i, self, kk, indices, distances, off);
+    }
+  }
+  lastFinishStats.researched = researched;
+  return { k: kk, rows, indices, distances };
+}
+
+/** Rows of the most recent `knnFinish` in this thread that failed the certificate (tests, benchmarks). */
+export const lastFinishStats = { researched: 0 };
+
+/**
+ * Row i's k nearest neighbours by direct float64 distances to every reference row (self excluded), ties to
+ * the lower index; NaN distances never enter. Written into indices/distances at off.
+ */
+function exactRow(x: Matrix, ref: Matrix, i: number, self: boolean, k: number, indices: Int32Array, distances: Float32Array, off: number): void {
+  const d = x.cols;
+  const best = new Float64Array(k).fill(Infinity);
+  const idx = new Int32Array(k).fill(-1);
+  const a = i * d;
+  for (let j = 0; j < ref.rows; j++) {
+    if (self && j === i) continue;
+    const b = j * d;
+    let s = 0;
+    for (let t = 0; t < d; t++) {
+      const diff = x.data[a + t] - ref.data[b + t];
+      s += diff * diff;
+    }
+    if (s < best[k - 1]) {
+      let p = k - 1;
+      while (p > 0 && best[p - 1] > s) {
+        best[p] = best[p - 1];
+        idx[p] = idx[p - 1];
+        p--;
+      }
+      best[p] = s;
+      idx[p] = j;
+    }
+  }
+  for (let e = 0; e < k; e++) {
+    indices[off + e] = idx[e];
+    distances[off + e] = idx[e] < 0 ? 0 : best[e];
+  }
 }
 
 /**

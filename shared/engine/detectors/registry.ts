@@ -5,13 +5,17 @@ import { confidentLearning } from './confident-learning.ts';
 import { duplicateDetector, duplicatesFromGraph, NEAR_K } from './duplicates.ts';
 import { knnLabelDisagreement, knnOutlier, labelDisagreementFromGraph, outlierFromGraph, type KnnGraph } from './knn.ts';
 import { spectralDetector } from './spectral-detector.ts';
+import { spectreClass } from './spectre.ts';
+import { slabDetector, sphereClass } from './sphere-slab.ts';
 import type { Matrix } from '../matrix.ts';
 import type { ClassDetector, GlobalDetection, GlobalDetector } from './types.ts';
 
 // Parameters arrive validated against the catalog (resolveParams), hence the loose kernel parameter types.
 export const CLASS_DETECTORS: Partial<Record<DetectorName, ClassDetector<never>>> = {
   spectral: spectralDetector as ClassDetector<never>,
+  spectre: spectreClass as ClassDetector<never>,
   'activation-clustering': activationClusteringClass as ClassDetector<never>,
+  sphere: sphereClass as ClassDetector<never>,
 };
 
 export const GLOBAL_DETECTORS: Partial<Record<DetectorName, GlobalDetector<never>>> = {
@@ -19,6 +23,7 @@ export const GLOBAL_DETECTORS: Partial<Record<DetectorName, GlobalDetector<never
   'knn-outlier': knnOutlier as GlobalDetector<never>,
   duplicates: duplicateDetector as GlobalDetector<never>,
   'label-issues': confidentLearning as GlobalDetector<never>,
+  slab: slabDetector as GlobalDetector<never>,
 };
 
 /**

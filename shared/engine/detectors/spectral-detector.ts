@@ -19,7 +19,8 @@ export const spectralDetector: ClassDetector<{ epsilon: number }> = (x, rowIndex
     pValues: rowIndex.length ? robustNormalPValues(out.x, 'two-sided') : new Float64Array(0),
     nullStatistic: { values: Float64Array.from(out.x), side: 'two-sided' },
     ruleFlags: out.flagged,
-    classTest: { method: "D'Agostino K² on the projection on the top principal direction", statistic: test.statistic, pValue: test.pValue },
+    // K² needs 8 rows; a smaller class is untested rather than cleared.
+    classTest: rowIndex.length < 8 ? null : { method: "D'Agostino K² on the projection on the top principal direction", statistic: test.statistic, pValue: test.pValue },
     projection: { x: out.x, y: out.y, xLabel: 'spectral direction (PC1)', yLabel: 'PC2' },
     diagnostics: {
       eigenvalues: out.stats.eigenvalues,

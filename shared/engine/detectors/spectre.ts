@@ -142,6 +142,7 @@ export const spectreClass: ClassDetector<SpectreParams> = (x, rowIndex, params, 
   return {
     scores: chosen.scores,
     pValues: robustNormalPValues(logScores, 'upper'),
+    nullStatistic: { values: Float64Array.from(logScores), side: 'upper' },
     ruleFlags,
     classTest: {
       method: "D'Agostino K² on the QUE direction: M's top eigenvector fitted on half the rows, the other half projected on it",

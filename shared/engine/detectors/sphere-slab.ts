@@ -51,6 +51,7 @@ export const sphereClass: ClassDetector<{ epsilon: number; robust: boolean }> = 
   return {
     scores,
     pValues: robustNormalPValues(logDistances, 'upper'),
+    nullStatistic: { values: Float64Array.from(logDistances), side: 'upper' },
     ruleFlags,
     classTest: n ? { method: "D'Agostino K² on the log distances to the class centroid", statistic: test.statistic, pValue: test.pValue } : null,
     projection: null,

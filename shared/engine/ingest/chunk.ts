@@ -6,7 +6,7 @@
  * A chunk's result is plain data that merges with the other chunks' (mergeChunks).
  */
 import { PROBLEM_CAP, type BadRowPolicy, type RowProblem } from '../../domain/ingest.ts';
-import { DataError } from '../table.ts';
+import { DataError } from '../data-error.ts';
 import { NumberState } from './numbers.ts';
 import { MomentAccumulator, mergeMoments, type Moments } from './stats.ts';
 

@@ -3,7 +3,7 @@
  * ColumnPlan (with the messages for roles that name no column).
  */
 import type { ColumnInfo, ColumnKind, Role, RoleAssignment } from '../../domain/ingest.ts';
-import { DataError } from '../table.ts';
+import { DataError } from '../data-error.ts';
 import type { ColumnPlan } from './chunk.ts';
 import { NumberState, classifyNumber } from './numbers.ts';
 

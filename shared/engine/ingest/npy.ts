@@ -12,7 +12,7 @@
  * the reader can view its bytes in place (npyInPlace); every other layout is converted chunk by chunk, so
  * the whole file never needs to sit in memory beside the result.
  */
-import { DataError } from '../table.ts';
+import { DataError } from '../data-error.ts';
 
 export interface NpyDtype {
   /** f: IEEE float; i: signed int; u: unsigned int; b: bool. */

@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { getClient } from '../../api/client.ts';
+import { openWithProposedRoles } from '../../api/open-with-roles.ts';
 import { openDataset, refreshDatasets, startJob, useStore } from '../../store/index.ts';
 import { isFinal } from '../../../../shared/domain/jobs.ts';
 
@@ -57,11 +58,7 @@ export function StartScreen() {
       return;
     }
     void startJob('Open dataset', () =>
-      getClient().openDataset({
-        path: path.trim(),
-        labelColumn: labelColumn.trim() || null,
-        idColumn: idColumn.trim() || null,
-      }),
+      openWithProposedRoles(path.trim(), { label: labelColumn.trim() || undefined, id: idColumn.trim() || undefined }),
     );
   };
 

@@ -18,6 +18,9 @@ import { Random } from '../shared/engine/random.ts';
 import { spectralSignatureClass } from '../shared/engine/spectral.ts';
 import { generateSynthetic } from '../shared/engine/synthetic.ts';
 import type { SyntheticSpec } from '../shared/domain/dataset.ts';
+import type { DetectorName } from '../shared/domain/detectors.ts';
+import { isFinal, type JobInfo } from '../shared/domain/jobs.ts';
+import { createHost } from '../electron/host/host.ts';
 
 interface Row {
   case: string;
@@ -152,26 +155,8 @@ async function spectralInProcess(o: BenchOptions): Promise<Row[]> {
  */
 async function spectralThroughPool(o: BenchOptions): Promise<Row[]> {
   const name = 'spectral-pool';
-  let createHost: unknown;
-  try {
-    ({ createHost } = (await import('../electron/host/host.ts')) as { createHost?: unknown });
-  } catch (error) {
-    return [{ case: name, metric: 'status', value: 'not available', note: `cannot import electron/host/host.ts: ${(error as Error).message}` }];
-  }
-  if (typeof createHost !== 'function') {
-    return [{ case: name, metric: 'status', value: 'not available', note: 'electron/host/host.ts exports no createHost yet (stub) — see spectralThroughPool' }];
-  }
-
-  type HostLike = import('../electron/host/host.ts').Host;
-  type JobInfo = import('../shared/domain/jobs.ts').JobInfo;
-  const { isFinal } = await import('../shared/domain/jobs.ts');
   const threads = availableParallelism();
-  const host = (createHost as (o: import('../electron/host/host.ts').HostOptions) => HostLike)({
-    transport: 'served',
-    samplePath: '',
-    initialDataset: null,
-    threads,
-  });
+  const host = createHost({ transport: 'served', samplePath: '', initialDataset: null, threads });
   const finals = new Map<string, JobInfo>();
   const waiters = new Map<string, (job: JobInfo) => void>();
   const off = host.on('jobUpdate', (job) => {
@@ -304,10 +289,58 @@ async function operatorPass(o: BenchOptions): Promise<Row[]> {
   ];
 }
 
+/**
+ * One detector through the job service on a generated dataset (rows × dims × classes from the options or the
+ * case's own size): wall time, CPU time of the whole process (workers included), peak RSS, and recall of the
+ * planted backdoor rows at the 1.5·ε budget.
+ */
+async function detectorThroughPool(name: string, detector: DetectorName, size: { rows: number; dims: number }, o: BenchOptions): Promise<Row[]> {
+  const host = createHost({ transport: 'served', samplePath: '', initialDataset: null });
+  const untilFinal = (job: JobInfo) => host.jobs.settled(job.id);
+  try {
+    const spec = { ...specOf(o), rows: size.rows, dims: size.dims };
+    log(`[${name}] generating ${spec.rows.toLocaleString()} × ${spec.dims}…`);
+    const gen = await host.generateSynthetic(spec);
+    const generated = await untilFinal(gen);
+    if (generated.status !== 'done') throw new Error(`generation ${generated.status}: ${generated.error}`);
+    const dataset = host.jobs.result<'synthesize'>(gen.id).value;
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const job = await host.runScan({
+      datasetId: dataset.id,
+      detectors: [{ name: detector, params: {} }],
+      flag: { mode: 'budget', epsilon: o.epsilon, budgetFactor: o.budgetFactor },
+      referenceDatasetId: null,
+    });
+    const final = await untilFinal(job);
+    const wall = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    if (final.status !== 'done') throw new Error(`scan ${final.status}: ${final.error}`);
+    const run = host.jobs.result<'scan'>(job.id).value.runs[0];
+    const planted = generateSynthetic(spec).poisonedRows;
+    const found = Array.from(planted).filter((r) => run.flagged[r]).length;
+    const payload = spec.rows * spec.dims * 4;
+    return [
+      { case: name, metric: 'dataset', value: `${spec.rows.toLocaleString()} × ${spec.dims}, ${spec.classes} classes`, note: fmtMB(payload) + ' float32' },
+      { case: name, metric: `${detector} via pool (wall)`, value: fmtMs(wall) },
+      { case: name, metric: 'CPU time (all threads)', value: fmtMs((cpu.user + cpu.system) / 1000), note: 'wall ≈ CPU ÷ threads on an idle machine' },
+      { case: name, metric: 'recall of planted rows at 1.5·ε', value: fmtPct(found / Math.max(1, planted.length)) },
+      { case: name, metric: 'peak RSS (OS maxRSS)', value: fmtMB(MemoryProbe.osPeak()), note: `payload ${fmtMB(payload)}; includes earlier cases` },
+    ];
+  } catch (error) {
+    return [{ case: name, metric: 'status', value: 'failed', note: (error as Error).message }];
+  } finally {
+    await host.close();
+  }
+}
+
 const CASES: BenchCase[] = [
   { name: 'spectral', description: 'spectral signatures, all classes, single-threaded in-process (engine)', run: spectralInProcess },
   { name: 'spectral-pool', description: 'the same through the job service / worker pool, and per-job overhead', run: spectralThroughPool },
   { name: 'operator-pass', description: 'one spectral operator pass over a class: scalar JS vs WebAssembly SIMD', run: operatorPass },
+  { name: 'spectre-200k', description: 'SPECTRE on 200,000 × 512, 10 classes, through the pool', run: (o) => detectorThroughPool('spectre-200k', 'spectre', { rows: 200_000, dims: 512 }, o) },
+  { name: 'label-issues-100k', description: 'confident learning (5 folds) on 100,000 × 128, 10 classes, through the pool', run: (o) => detectorThroughPool('label-issues-100k', 'label-issues', { rows: 100_000, dims: 128 }, o) },
+  { name: 'activation-clustering-200k', description: 'activation clustering on 200,000 × 512, 10 classes, through the pool', run: (o) => detectorThroughPool('activation-clustering-200k', 'activation-clustering', { rows: 200_000, dims: 512 }, o) },
 ];
 
 // ------------------------------------------------------------------------------ ingest cases (data ingest)
@@ -421,6 +454,109 @@ const ingestCases: BenchCase[] = [
   { name: 'npy-200k×512', description: '.npy 200,000 × 512 float32 (~410 MB) through loadDataset, warm page cache', run: () => ingestCase('npy-200k×512', (dir) => writeNpy(`${dir}/bench.npy`, 200_000, 512)) },
 ];
 CASES.push(...ingestCases);
+
+// -------------------------------------------------------------------------------- k-NN graph cases (knn)
+
+/**
+ * The exact k-NN graph (k = 10) of rows × 128 float32 rows, 10 classes (generateSynthetic), as a scan uses
+ * it: (1) a `knn-outlier` scan through the host and its worker pool (wall clock from the call to the final
+ * `jobUpdate`, and this process's CPU time, which includes the worker threads: on an idle machine wall ≈
+ * CPU / threads); (2) the graph alone (`buildGraph` on a pool of the same size) and its recall@10 against an
+ * in-bench float64 brute force on 200 sampled rows. Target (100k): ≤ 60 s on 2 cores, recall ≥ 0.95.
+ */
+async function knnGraphCase(name: string, rows: number): Promise<Row[]> {
+  const dims = 128;
+  const k = 10;
+  const { createHost } = await import('../electron/host/host.ts');
+  const { buildGraph } = await import('../electron/host/scan.ts');
+  const { WorkerPool } = await import('../electron/host/pool.ts');
+  const { isFinal } = await import('../shared/domain/jobs.ts');
+  type JobInfo = import('../shared/domain/jobs.ts').JobInfo;
+  const threads = availableParallelism();
+  const spec: SyntheticSpec = { rows, dims, classes: 10, poisonFraction: 0.1, seed: 20181203 };
+  const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
+  const out: Row[] = [];
+
+  const host = createHost({ transport: 'served', samplePath: '', initialDataset: null, threads });
+  const finals = new Map<string, JobInfo>();
+  const waiters = new Map<string, (job: JobInfo) => void>();
+  const off = host.on('jobUpdate', (job) => {
+    if (!isFinal(job.status)) return;
+    finals.set(job.id, job);
+    waiters.get(job.id)?.(job);
+  });
+  const untilFinal = (started: JobInfo): Promise<JobInfo> =>
+    isFinal(started.status) ? Promise.resolve(started) : finals.has(started.id) ? Promise.resolve(finals.get(started.id)!) : new Promise((resolve) => waiters.set(started.id, resolve));
+  try {
+    const gen = await untilFinal(await host.generateSynthetic(spec));
+    const result = await host.getJobResult({ jobId: gen.id });
+    if (result.kind !== 'synthesize' && result.kind !== 'load') throw new Error(`unexpected result kind ${result.kind}`);
+    log(`[${name}] scan knn-outlier k=${k} on ${rows.toLocaleString('en')} × ${dims}, ${threads} threads`);
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const scan = await untilFinal(
+      await host.runScan({ datasetId: result.value.id, detectors: [{ name: 'knn-outlier', params: { k } }], flag: { mode: 'rule' }, referenceDatasetId: null }),
+    );
+    const wall = performance.now() - t0;
+    const cpu = cpuMs(process.cpuUsage(c0));
+    if (scan.status !== 'done') throw new Error(`scan ended ${scan.status}: ${scan.error}`);
+    out.push({ case: name, metric: `knn-outlier scan via host (${threads} threads)`, value: fmtMs(wall), note: `CPU ${fmtMs(cpu)} (all threads; idle wall ≈ CPU/${threads} = ${fmtMs(cpu / threads)})` });
+  } finally {
+    off();
+    await host.close();
+  }
+
+  const data = new Float32Array(new SharedArrayBuffer(rows * dims * 4));
+  generateSynthetic(spec, () => data);
+  const pool = new WorkerPool({ threads });
+  try {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const graph = await buildGraph(pool, data, rows, dims, k, new AbortController().signal, () => {});
+    const wall = performance.now() - t0;
+    const cpu = cpuMs(process.cpuUsage(c0));
+    out.push({ case: name, metric: 'graph alone (buildGraph)', value: fmtMs(wall), note: `CPU ${fmtMs(cpu)}; ${((rows * rows * dims) / 2 / (cpu / 1000) / 1e9).toFixed(1)} G useful MAC per CPU-second (n²d/2)` });
+    // Recall@10 on 200 sampled rows against float64 brute force (ties: any index at the k-th distance counts).
+    const rng = new Random(7);
+    let hits = 0;
+    let exact = 0;
+    const sample = 200;
+    const dist = new Float64Array(rows);
+    for (let s = 0; s < sample; s++) {
+      const i = rng.int(rows);
+      for (let j = 0; j < rows; j++) {
+        let acc = 0;
+        for (let t = 0; t < dims; t++) {
+          const diff = data[i * dims + t] - data[j * dims + t];
+          acc += diff * diff;
+        }
+        dist[j] = j === i ? Infinity : acc;
+      }
+      // The k smallest by (distance, index): insertion into a sorted buffer (j ascending keeps ties in order).
+      const order: number[] = [];
+      for (let j = 0; j < rows; j++) {
+        if (order.length === k && !(dist[j] < dist[order[k - 1]])) continue;
+        let p = order.length < k ? order.length : k - 1;
+        while (p > 0 && dist[order[p - 1]] > dist[j]) p--;
+        order.splice(p, 0, j);
+        if (order.length > k) order.pop();
+      }
+      const kth = dist[order[k - 1]];
+      const got = Array.from(graph.indices.subarray(i * k, (i + 1) * k));
+      hits += got.filter((j) => dist[j] <= kth).length;
+      exact += got.every((j, e) => j === order[e]) ? 1 : 0;
+    }
+    out.push({ case: name, metric: 'recall@10 (200 sampled rows)', value: (hits / (sample * k)).toFixed(4), note: `${exact}/${sample} rows with exactly the brute-force list (ties to the lower index)` });
+  } finally {
+    await pool.close();
+  }
+  return out;
+}
+
+CASES.push(
+  { name: 'knn-100k', description: 'exact k-NN graph (k = 10) of 100,000 × 128 via the worker pool: scan, graph, recall@10', run: () => knnGraphCase('knn-100k', 100_000) },
+  { name: 'knn-20k', description: 'the same on 20,000 × 128 (quick check)', run: () => knnGraphCase('knn-20k', 20_000) },
+);
 
 // ---------------------------------------------------------------------------------------------- driver
 

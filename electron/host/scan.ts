@@ -176,7 +176,7 @@ function graphK(request: ScanRequest): number {
  * The ranges are copied into SharedArrayBuffers so that every graph detector's worker reads the same graph
  * without a copy. Progress: phase 1 is ~97 % of the work.
  */
-async function buildGraph(
+export async function buildGraph(
   pool: WorkerPool,
   features: Float32Array,
   rows: number,

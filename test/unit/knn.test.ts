@@ -9,8 +9,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  knnCandidates,
+  knnCapacity,
+  knnFinish,
   knnGraph,
   knnGraphRange,
+  lastFinishStats,
   knnLabelDisagreement,
   knnOutlier,
   labelDisagreementFromGraph,
@@ -154,6 +158,80 @@ describe('knnGraph against an in-test brute force', () => {
     expect(knnGraph({ data: Float32Array.of(1, 2), rows: 1, cols: 2 }, 5)).toMatchObject({ k: 0, rows: 1 });
     expect(knnGraph({ data: new Float32Array(0), rows: 0, cols: 4 }, 5)).toMatchObject({ k: 0, rows: 0 });
     expect(() => knnGraph(gaussian(3, 2, 1), 1, { reference: gaussian(3, 3, 1) })).toThrow(/columns/);
+  });
+});
+
+describe('symmetric tiles, parts, kernels and the certificate', () => {
+  it('the symmetric self-search, the one-sided range search and both kernels agree with brute force (n > block sizes, d = 37)', () => {
+    // 1100 rows: more than one 512-row query block and several 256-row reference blocks, none full.
+    const x = gaussian(1100, 37, 11, 3);
+    const ref = bruteForce(x, 10);
+    expectGraph(knnGraph(x, 10), ref.indices, ref.distances, 2 ** -23);
+    expectGraph(knnGraph(x, 10, { kernel: 'scalar' }), ref.indices, ref.distances, 2 ** -23);
+    expectGraph(knnGraphRange(x, 10, 0, 1100), ref.indices, ref.distances, 2 ** -23);
+    expectGraph(knnGraphRange(x, 10, 0, 1100, { kernel: 'scalar' }), ref.indices, ref.distances, 2 ** -23);
+  });
+
+  it('tile pairs split into parts (what parallel workers do) merge to the same graph', () => {
+    const x = gaussian(700, 13, 12);
+    const whole = knnGraph(x, 6);
+    const capacity = knnCapacity(6, 699);
+    const parts = [0, 1, 2].map((p) => knnCandidates(x, capacity, p, 3, { shared: true }));
+    expect(parts[0].distances.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const pieces = [knnFinish(x, 6, parts, 0, 333), knnFinish(x, 6, parts, 333, 700)];
+    expect(pieces.flatMap((p) => Array.from(p.indices))).toEqual(Array.from(whole.indices));
+    expect(pieces.flatMap((p) => Array.from(p.distances))).toEqual(Array.from(whole.distances));
+  });
+
+  it('k ≥ n − 1 and n below the micro-tile: every other row, in order', () => {
+    const x = gaussian(5, 3, 13);
+    const ref = bruteForce(x, 4);
+    const g = knnGraph(x, 10);
+    expect(g.k).toBe(4);
+    expectGraph(g, ref.indices, ref.distances, 2 ** -23);
+  });
+
+  it('a cluster of exact copies larger than the candidate margin fails the certificate and is re-searched exactly', () => {
+    const d = 9;
+    const x = gaussian(400, d, 14, 20);
+    for (let r = 100; r < 130; r++) x.data.copyWithin(r * d, 7 * d, 8 * d); // rows 100–129 copy row 7: 31 copies
+    const ref = bruteForce(x, 10);
+    const g = knnGraph(x, 10);
+    expect(lastFinishStats.researched).toBeGreaterThanOrEqual(31);
+    expectGraph(g, ref.indices, ref.distances, 2 ** -23);
+    expect(Array.from(g.indices.subarray(7 * 10, 8 * 10))).toEqual([100, 101, 102, 103, 104, 105, 106, 107, 108, 109]);
+  });
+
+  it('well-separated random rows pass the certificate (nothing re-searched)', () => {
+    knnGraph(gaussian(600, 32, 15), 10);
+    expect(lastFinishStats.researched).toBe(0);
+  });
+
+  it('a row with a huge norm neither breaks the others’ certificates nor loses its own neighbours', () => {
+    const d = 8;
+    const x = gaussian(300, d, 16);
+    for (let t = 0; t < d; t++) x.data[5 * d + t] = 1e17; // ‖·‖² = 8e34: finite in float32, only just
+    for (let t = 0; t < d; t++) x.data[6 * d + t] = 1e17 + 1e10 * t;
+    const ref = bruteForce(x, 4);
+    const g = knnGraph(x, 4);
+    expect(lastFinishStats.researched).toBeLessThanOrEqual(2); // rows 5 and 6 (their bound is past float32)
+    expect(Array.from(g.indices)).toEqual(ref.indices);
+  });
+
+  it('a row with a NaN is nobody’s neighbour and has none', () => {
+    const d = 8;
+    const x = gaussian(300, d, 17);
+    const far = { ...x, data: x.data.slice() };
+    for (let t = 0; t < d; t++) {
+      x.data[9 * d + t] = NaN;
+      far.data[9 * d + t] = 1e6; // the same graph for every other row
+    }
+    const ref = bruteForce(far, 4);
+    const g = knnGraph(x, 4);
+    for (let i = 0; i < 300; i++) {
+      if (i !== 9) expect(Array.from(g.indices.subarray(i * 4, i * 4 + 4)), `row ${i}`).toEqual(ref.indices.slice(i * 4, i * 4 + 4));
+    }
+    expect(Array.from(g.indices.subarray(9 * 4, 10 * 4))).toEqual([-1, -1, -1, -1]);
   });
 });
 

@@ -19,7 +19,7 @@ import { spectralSignatureClass } from '../shared/engine/spectral.ts';
 import { generateSynthetic } from '../shared/engine/synthetic.ts';
 import type { SyntheticSpec } from '../shared/domain/dataset.ts';
 import type { DetectorName } from '../shared/domain/detectors.ts';
-import { isFinal, type JobInfo } from '../shared/domain/jobs.ts';
+import type { JobInfo } from '../shared/domain/jobs.ts';
 import { createHost } from '../electron/host/host.ts';
 
 interface Row {
@@ -157,15 +157,7 @@ async function spectralThroughPool(o: BenchOptions): Promise<Row[]> {
   const name = 'spectral-pool';
   const threads = availableParallelism();
   const host = createHost({ transport: 'served', samplePath: '', initialDataset: null, threads });
-  const finals = new Map<string, JobInfo>();
-  const waiters = new Map<string, (job: JobInfo) => void>();
-  const off = host.on('jobUpdate', (job) => {
-    if (!isFinal(job.status)) return;
-    finals.set(job.id, job);
-    waiters.get(job.id)?.(job);
-  });
-  const untilFinal = (started: JobInfo): Promise<JobInfo> =>
-    isFinal(started.status) ? Promise.resolve(started) : finals.has(started.id) ? Promise.resolve(finals.get(started.id)!) : new Promise((resolve) => waiters.set(started.id, resolve));
+  const untilFinal = (started: JobInfo): Promise<JobInfo> => host.jobs.settled(started.id);
   const runJob = async (start: () => Promise<JobInfo>): Promise<{ job: JobInfo; ms: number }> => {
     const t = performance.now();
     const job = await untilFinal(await start());
@@ -211,7 +203,6 @@ async function spectralThroughPool(o: BenchOptions): Promise<Row[]> {
   } catch (error) {
     rows.push({ case: name, metric: 'status', value: 'failed', note: (error as Error).message });
   } finally {
-    off();
     await host.close();
   }
   rows.push({ case: name, metric: 'peak RSS (OS maxRSS)', value: fmtMB(peakAfterJobs || MemoryProbe.osPeak()), note: 'after the spectral job; threads share the process, so workers are included; includes earlier cases' });
@@ -467,26 +458,15 @@ CASES.push(...ingestCases);
 async function knnGraphCase(name: string, rows: number): Promise<Row[]> {
   const dims = 128;
   const k = 10;
-  const { createHost } = await import('../electron/host/host.ts');
   const { buildGraph } = await import('../electron/host/scan.ts');
   const { WorkerPool } = await import('../electron/host/pool.ts');
-  const { isFinal } = await import('../shared/domain/jobs.ts');
-  type JobInfo = import('../shared/domain/jobs.ts').JobInfo;
   const threads = availableParallelism();
   const spec: SyntheticSpec = { rows, dims, classes: 10, poisonFraction: 0.1, seed: 20181203 };
   const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
   const out: Row[] = [];
 
   const host = createHost({ transport: 'served', samplePath: '', initialDataset: null, threads });
-  const finals = new Map<string, JobInfo>();
-  const waiters = new Map<string, (job: JobInfo) => void>();
-  const off = host.on('jobUpdate', (job) => {
-    if (!isFinal(job.status)) return;
-    finals.set(job.id, job);
-    waiters.get(job.id)?.(job);
-  });
-  const untilFinal = (started: JobInfo): Promise<JobInfo> =>
-    isFinal(started.status) ? Promise.resolve(started) : finals.has(started.id) ? Promise.resolve(finals.get(started.id)!) : new Promise((resolve) => waiters.set(started.id, resolve));
+  const untilFinal = (started: JobInfo): Promise<JobInfo> => host.jobs.settled(started.id);
   try {
     const gen = await untilFinal(await host.generateSynthetic(spec));
     const result = await host.getJobResult({ jobId: gen.id });
@@ -502,7 +482,6 @@ async function knnGraphCase(name: string, rows: number): Promise<Row[]> {
     if (scan.status !== 'done') throw new Error(`scan ended ${scan.status}: ${scan.error}`);
     out.push({ case: name, metric: `knn-outlier scan via host (${threads} threads)`, value: fmtMs(wall), note: `CPU ${fmtMs(cpu)} (all threads; idle wall ≈ CPU/${threads} = ${fmtMs(cpu / threads)})` });
   } finally {
-    off();
     await host.close();
   }
 

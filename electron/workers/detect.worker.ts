@@ -5,7 +5,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { DetectorName, DetectorParams, FlagRule } from '../../shared/domain/detectors.ts';
 import { rowsByClass } from '../../shared/engine/matrix.ts';
-import { finishClass } from '../../shared/engine/detectors/finish.ts';
+import { finishClass, type ClassOutcome } from '../../shared/engine/detectors/finish.ts';
 import { knnCandidates, knnCapacity, knnFinish, knnGraphRange, type KnnCandidates, type KnnGraph } from '../../shared/engine/detectors/knn.ts';
 import { CLASS_DETECTORS, GLOBAL_DETECTORS, GRAPH_DETECTORS, truncateGraph } from '../../shared/engine/detectors/registry.ts';
 import type { ClassTest, Diagnostics, GlobalDetection } from '../../shared/engine/detectors/types.ts';
@@ -27,13 +27,7 @@ interface MatrixTask {
   progressPort?: MessagePort;
 }
 
-export interface ClassPiece {
-  scores: Float64Array;
-  pValues: Float64Array | null;
-  flagged: Uint8Array;
-  mode: FlagRule['mode'];
-  contamination: number | null;
-  verdict: 'suspicious' | 'clear' | 'untested';
+export interface ClassPiece extends ClassOutcome {
   classTest: ClassTest | null;
   /** x, y interleaved for the class's dataset rows; null without a view. */
   projection: Float32Array | null;

@@ -1,4 +1,4 @@
-import { i32, op, v128, wasmModule, type Code } from './wasm-assembler.ts';
+import { i32, op, uleb, v128, wasmModule, type Code } from './wasm-assembler.ts';
 
 /**
  * The WebAssembly SIMD kernel behind `distance-kernels.ts`: approximate squared Euclidean distances
@@ -27,16 +27,6 @@ import { i32, op, v128, wasmModule, type Code } from './wasm-assembler.ts';
 /** SIMD instructions the assembler does not define (WebAssembly Core 2.0, §5.4.8; opcodes < 128 are one byte). */
 const simd = (opcode: number, ...immediates: Code[]): Code => [0xfd, ...(opcode < 128 ? [opcode] : [(opcode & 0x7f) | 0x80, opcode >> 7]), ...immediates];
 const memarg = (alignLog2: number, offset: number): Code => [alignLog2, ...uleb(offset)];
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  let v = value >>> 0;
-  do {
-    const byte = v & 0x7f;
-    v >>>= 7;
-    out.push(v ? byte | 0x80 : byte);
-  } while (v);
-  return out;
-}
 const v = {
   load32Splat: (offset: number): Code => simd(0x09, memarg(2, offset)),
   f32x4Splat: simd(0x13),

@@ -19,7 +19,7 @@ export const v128 = 0x7b;
 type ValueType = typeof i32 | typeof f64 | typeof v128;
 
 /** Unsigned LEB128 (§5.2.2). */
-function uleb(value: number): number[] {
+export function uleb(value: number): number[] {
   const out: number[] = [];
   let v = value >>> 0;
   do {

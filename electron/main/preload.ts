@@ -1,10 +1,11 @@
 /**
- * The sandboxed preload (bundled to CommonJS: sandboxed preloads cannot be ES modules). It exposes exactly
- * one object, `window.assay`, an `AssayClient`: one function per contract method, each invoking the fixed
+ * The sandboxed preload (bundled to CommonJS: sandboxed preloads cannot be ES modules). It exposes
+ * `window.assay`, an `AssayClient`, and `window.assayDesktop`, the desktop-only `pathForFile` for drag-and-drop.
+ * `window.assay` is one function per contract method, each invoking the fixed
  * channel `assay:<method>` and unwrapping the `Reply` envelope, plus `on(event, listener)` for the contract's
  * events. Never `ipcRenderer` itself, never an `IpcRendererEvent`, never a channel chosen by the page.
  */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 // Types only: the contract's runtime (zod schemas) stays out of the preload; the main process validates every
 // argument against them (ipc-router.ts), so the preload only checks the argument's shape.
 import type {
@@ -99,3 +100,20 @@ const api = {
 } satisfies AssayClient;
 
 contextBridge.exposeInMainWorld('assay', api);
+
+/**
+ * Desktop-only helpers, apart from the contract (the served mode has no equivalent). Electron 32 removed
+ * `File.path`; a file dropped on the window gets its path on disk here, so the import dialog can preview it.
+ */
+type DroppedFile = Parameters<typeof webUtils.getPathForFile>[0];
+const desktop = {
+  pathForFile(file: DroppedFile): string {
+    try {
+      return webUtils.getPathForFile(file);
+    } catch {
+      // Not a File from a drop (or one without a path, e.g. dragged from a browser): no path.
+      return '';
+    }
+  },
+};
+contextBridge.exposeInMainWorld('assayDesktop', desktop);

@@ -86,9 +86,10 @@ afterAll(async () => {
 });
 
 describe('Electron transport (preload + IPC router)', () => {
-  it('exposes exactly the contract on window.assay', async () => {
+  it('exposes exactly the contract on window.assay, and only a path helper on window.assayDesktop', async () => {
     const { API_METHODS } = await import('../../shared/contract/api.ts');
-    expect([...fake.state.exposed.keys()]).toEqual(['assay']);
+    expect([...fake.state.exposed.keys()]).toEqual(['assay', 'assayDesktop']);
+    expect(Object.keys(fake.state.exposed.get('assayDesktop') as object)).toEqual(['pathForFile']);
     expect(Object.keys(api).sort()).toEqual([...API_METHODS, 'on'].sort());
     expect([...fake.handlers.keys()].sort()).toEqual(API_METHODS.map((m) => `assay:${m}`).sort());
   });

@@ -151,10 +151,10 @@ describe('preload', () => {
   const preload = readFileSync(path.join(root, 'electron/main/preload.ts'), 'utf8');
   const code = preload.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
 
-  it('exposes one object, window.assay, through contextBridge only', () => {
+  it('exposes window.assay (the contract) and window.assayDesktop (drag-and-drop paths) through contextBridge only', () => {
     const exposures = [...code.matchAll(/contextBridge\.(\w+)\(([^)]*)\)/g)];
-    expect(exposures.map((m) => m[1])).toEqual(['exposeInMainWorld']);
-    expect(exposures[0][2].replace(/\s/g, '')).toBe("'assay',api");
+    expect(exposures.map((m) => m[1])).toEqual(['exposeInMainWorld', 'exposeInMainWorld']);
+    expect(exposures.map((m) => m[2].replace(/\s/g, ''))).toEqual(["'assay',api", "'assayDesktop',desktop"]);
     expect(code).not.toMatch(/\b(?:window|globalThis|self)\s*(?:\.\s*\w+|\[[^\]]+\])\s*=/);
   });
 

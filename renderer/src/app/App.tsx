@@ -1,7 +1,9 @@
 import { useEffect } from 'react';
 import { getClient } from '../api/client.ts';
 import { openWithProposedRoles } from '../api/open-with-roles.ts';
-import { DatasetSummary } from '../features/dataset/index.ts';
+import { RowBrowser } from '../features/browser/index.ts';
+import { DatasetOverview, DatasetSummary } from '../features/dataset/index.ts';
+import { ImportDialogHost, OpenFileCard } from '../features/import/index.ts';
 import { Agreement } from '../features/agreement/index.ts';
 import { DetectorPanel } from '../features/detect/index.ts';
 import { JobBar, JobList } from '../features/jobs/index.ts';
@@ -10,7 +12,8 @@ import { QuarantinePanel } from '../features/quarantine/index.ts';
 import { RowInspector } from '../features/rows/index.ts';
 import { StartScreen } from '../features/start/index.ts';
 import { Triage } from '../features/triage/index.ts';
-import { listenToJobs, startJob, useStore } from '../store/index.ts';
+import { listenToJobs, selectScan, startJob, useStore } from '../store/index.ts';
+import type { WorkspaceTab } from './slice.ts';
 
 /** Connects to the host once: app info, job events, and the dataset named on the command line. */
 function useHostSession(): void {
@@ -79,7 +82,41 @@ function Header() {
   );
 }
 
+const TABS: { key: WorkspaceTab; label: string; hint: string }[] = [
+  { key: 'overview', label: 'Overview', hint: 'What is in the data: class balance, validation report, column summaries' },
+  { key: 'rows', label: 'Rows', hint: 'Every row, by number or id' },
+  { key: 'triage', label: 'Triage', hint: "The detectors' verdicts per class" },
+];
+
+function WorkspaceTabs() {
+  const tab = useStore((s) => s.workspaceTab);
+  const setTab = useStore((s) => s.setWorkspaceTab);
+  const hasScan = useStore((s) => selectScan(s) !== null);
+  return (
+    <div className="tabs workspace-tabs" role="tablist" aria-label="Workspace" data-testid="workspace-tabs">
+      {TABS.map((t) => (
+        <button
+          key={t.key}
+          type="button"
+          role="tab"
+          id={`tab-${t.key}`}
+          aria-selected={tab === t.key}
+          aria-controls="workspace-main"
+          className={`tab ${tab === t.key ? 'active' : ''}`}
+          title={t.hint}
+          data-testid={`tab-${t.key}`}
+          onClick={() => setTab(t.key)}
+        >
+          {t.label}
+          {t.key === 'triage' && !hasScan && <span className="muted small"> (no scan)</span>}
+        </button>
+      ))}
+    </div>
+  );
+}
+
 function Workspace() {
+  const tab = useStore((s) => s.workspaceTab);
   return (
     <main className="workspace" data-testid="workspace">
       <aside className="col-left">
@@ -87,10 +124,19 @@ function Workspace() {
         <DetectorPanel />
         <JobList />
       </aside>
-      <div className="col-main">
-        <Overview />
-        <Triage />
-        <Agreement />
+      <div className={`col-main tab-${tab}`}>
+        <WorkspaceTabs />
+        <div id="workspace-main" role="tabpanel" aria-labelledby={`tab-${tab}`} className="tab-panel">
+          {tab === 'overview' && <DatasetOverview />}
+          {tab === 'rows' && <RowBrowser />}
+          {tab === 'triage' && (
+            <>
+              <Overview />
+              <Triage />
+              <Agreement />
+            </>
+          )}
+        </div>
       </div>
       <aside className="col-right">
         <RowInspector />
@@ -109,7 +155,8 @@ export function App() {
       <Header />
       <JobBar />
       <ErrorBanner />
-      {view === 'workspace' && hasDataset ? <Workspace /> : <StartScreen />}
+      {view === 'workspace' && hasDataset ? <Workspace /> : <StartScreen openFile={<OpenFileCard />} />}
+      <ImportDialogHost />
     </div>
   );
 }

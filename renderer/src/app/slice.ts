@@ -8,10 +8,15 @@ export interface AppNotice {
   message: string;
 }
 
+/** The dataset workspace's tabs: what is in the data, its rows one by one, and the detectors' triage. */
+export type WorkspaceTab = 'overview' | 'rows' | 'triage';
+
 export interface AppData {
   appInfo: AppInfo | null;
   /** Which screen is up: the start screen, or the workspace of the open dataset. */
   view: 'start' | 'workspace';
+  /** Which part of the workspace the main column shows. */
+  workspaceTab: WorkspaceTab;
   /** The last error from the host, shown until dismissed or replaced. */
   error: AppNotice | null;
 }
@@ -19,11 +24,12 @@ export interface AppData {
 export interface AppSlice extends AppData {
   setAppInfo(info: AppInfo): void;
   setView(view: AppData['view']): void;
+  setWorkspaceTab(tab: WorkspaceTab): void;
   showError(context: string, err: unknown): void;
   clearError(): void;
 }
 
-export const appInitial: AppData = { appInfo: null, view: 'start', error: null };
+export const appInitial: AppData = { appInfo: null, view: 'start', workspaceTab: 'overview', error: null };
 
 export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
@@ -34,6 +40,7 @@ export const createAppSlice: StateCreator<State, [], [], AppSlice> = (set) => ({
   ...appInitial,
   setAppInfo: (appInfo) => set({ appInfo }),
   setView: (view) => set({ view }),
+  setWorkspaceTab: (workspaceTab) => set({ workspaceTab }),
   showError: (context, err) => set({ error: { context, message: errorMessage(err) } }),
   clearError: () => set({ error: null }),
 });

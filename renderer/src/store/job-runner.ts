@@ -84,6 +84,7 @@ export function openDataset(summary: DatasetSummary): void {
   s.setSelection(null);
   s.selectClass(scan ? mostSuspiciousClass(scan) : null);
   s.selectRow(null);
+  s.setWorkspaceTab(scan ? 'triage' : 'overview');
   s.setView('workspace');
   refreshDatasets();
 }
@@ -127,6 +128,7 @@ async function settle(jobId: string): Promise<void> {
       else if (!scan.runs.some((r) => r.detector === s.selectedView)) s.selectView('consensus');
       s.selectClass(mostSuspiciousClass(scan));
       s.selectRow(null);
+      s.setWorkspaceTab('triage');
     } else if (result.kind === 'export') {
       s.setCleanedExport(jobId, result.value);
     }

@@ -6,12 +6,13 @@ import { create } from 'zustand';
 import { appInitial, createAppSlice, type AppSlice } from '../app/slice.ts';
 import { createDatasetSlice, datasetInitial, type DatasetSlice } from '../features/dataset/slice.ts';
 import { createDetectSlice, detectInitial, type DetectSlice } from '../features/detect/slice.ts';
+import { createImportSlice, importInitial, type ImportSlice } from '../features/import/slice.ts';
 import { createJobsSlice, jobsInitial, type JobsSlice } from '../features/jobs/slice.ts';
 import { createQuarantineSlice, quarantineInitial, type QuarantineSlice } from '../features/quarantine/slice.ts';
 import { createRowsSlice, rowsInitial, type RowsSlice } from '../features/rows/slice.ts';
 import { createTriageSlice, triageInitial, type TriageSlice } from '../features/triage/slice.ts';
 
-export type State = AppSlice & JobsSlice & DatasetSlice & DetectSlice & TriageSlice & RowsSlice & QuarantineSlice;
+export type State = AppSlice & JobsSlice & DatasetSlice & DetectSlice & TriageSlice & RowsSlice & QuarantineSlice & ImportSlice;
 
 /** The data part of the initial state; `resetStore()` returns to it (tests call that between cases). */
 export const initialState = {
@@ -22,6 +23,7 @@ export const initialState = {
   ...triageInitial,
   ...rowsInitial,
   ...quarantineInitial,
+  ...importInitial,
 };
 
 export const useStore = create<State>()((...a) => ({
@@ -32,6 +34,7 @@ export const useStore = create<State>()((...a) => ({
   ...createTriageSlice(...a),
   ...createRowsSlice(...a),
   ...createQuarantineSlice(...a),
+  ...createImportSlice(...a),
 }));
 
 export function resetStore(): void {

@@ -1,19 +1,8 @@
 import { useState } from 'react';
 import { useStore } from '../../store/index.ts';
+import { formatBytes } from '../../ui/bytes.ts';
 
 const nf = new Intl.NumberFormat('en-US');
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
-}
 
 /** Name, shape, hash and class sizes of the open dataset. */
 export function DatasetSummary() {

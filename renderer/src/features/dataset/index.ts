@@ -1,1 +1,2 @@
 export { DatasetSummary } from './DatasetSummary.tsx';
+export { DatasetOverview } from './DatasetOverview.tsx';

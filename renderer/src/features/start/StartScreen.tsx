@@ -1,6 +1,5 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { getClient } from '../../api/client.ts';
-import { openWithProposedRoles } from '../../api/open-with-roles.ts';
 import { openDataset, refreshDatasets, startJob, useStore } from '../../store/index.ts';
 import { isFinal } from '../../../../shared/domain/jobs.ts';
 
@@ -34,7 +33,8 @@ function parseSynthetic(form: typeof SYNTH_DEFAULTS) {
   return { ok: true as const, value: values };
 }
 
-export function StartScreen() {
+/** `openFile`: the card that opens files (the import feature's), placed beside the generator. */
+export function StartScreen({ openFile }: { openFile?: ReactNode }) {
   const busyLoading = useStore((s) =>
     Object.values(s.jobs).some((j) => s.ownJobIds[j.id] && (j.kind === 'load' || j.kind === 'synthesize') && !isFinal(j.status)),
   );
@@ -46,21 +46,7 @@ export function StartScreen() {
   const setView = useStore((s) => s.setView);
   const showError = useStore((s) => s.showError);
 
-  const [path, setPath] = useState('');
-  const [labelColumn, setLabelColumn] = useState('label');
-  const [idColumn, setIdColumn] = useState('');
   const [synth, setSynth] = useState(SYNTH_DEFAULTS);
-
-  const openFile = (e: FormEvent) => {
-    e.preventDefault();
-    if (!path.trim()) {
-      showError('Open dataset', "Enter the file's path, e.g. /data/embeddings.csv.");
-      return;
-    }
-    void startJob('Open dataset', () =>
-      openWithProposedRoles(path.trim(), { label: labelColumn.trim() || undefined, id: idColumn.trim() || undefined }),
-    );
-  };
 
   const generate = (e: FormEvent) => {
     e.preventDefault();
@@ -123,37 +109,7 @@ export function StartScreen() {
       </section>
 
       <div className="start-cards">
-        <form className="card" onSubmit={openFile} aria-labelledby="open-file-title">
-          <h2 id="open-file-title">Open a file</h2>
-          <p className="muted small">CSV or TSV: one row per example, numeric feature columns, a label column.</p>
-          <label className="field">
-            <span>Path</span>
-            <input
-              id="open-path"
-              data-testid="open-path"
-              type="text"
-              placeholder="/data/train-embeddings.csv"
-              spellCheck={false}
-              value={path}
-              onChange={(e) => setPath(e.target.value)}
-            />
-          </label>
-          <div className="field-row">
-            <label className="field">
-              <span>Label column</span>
-              <input id="open-label" type="text" spellCheck={false} value={labelColumn} onChange={(e) => setLabelColumn(e.target.value)} />
-            </label>
-            <label className="field">
-              <span>
-                Id column <em className="muted">optional</em>
-              </span>
-              <input id="open-id" type="text" spellCheck={false} value={idColumn} onChange={(e) => setIdColumn(e.target.value)} />
-            </label>
-          </div>
-          <button type="submit" className="btn" data-testid="open-file" disabled={busyLoading}>
-            Open file
-          </button>
-        </form>
+        {openFile}
 
         <form className="card" onSubmit={generate} aria-labelledby="synth-title">
           <h2 id="synth-title">Generate synthetic dataset</h2>

@@ -1,0 +1,1 @@
+export { RowBrowser } from './RowBrowser.tsx';

@@ -1,7 +1,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
-// The renderer is loaded from disk by Electron (file://) and over HTTP by the served mode, so every asset URL
+// The renderer is loaded by Electron from its app:// protocol and over HTTP by the served mode, so every asset URL
 // is relative. Nothing is fetched from a CDN or any other network at run time.
 export default defineConfig({
   root: 'renderer',

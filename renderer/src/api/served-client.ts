@@ -1,6 +1,6 @@
 /**
  * The served-mode transport: calls are `POST /api/<method>` carrying wire frames, events arrive over a
- * WebSocket at `/events`. Authentication is the HttpOnly `assay_token` cookie the server set when the page was
+ * WebSocket at `/events`. Authentication is the HttpOnly `assay_token_<port>` cookie the server set when the page was
  * first opened with `?token=`; this module never sees the token.
  */
 import {

@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { queWeights, spectreClass, topEigenvectors, type SpectreParams } from '../../shared/engine/detectors/spectre.ts';
+import { FIT_ROWS, queWeights, spectreClass, symmetricEigenQL, topEigenvectors, type SpectreParams } from '../../shared/engine/detectors/spectre.ts';
 import { rowsByClass, type Matrix } from '../../shared/engine/matrix.ts';
 import { Random } from '../../shared/engine/random.ts';
 import { spectralSignatureClass } from '../../shared/engine/spectral.ts';
@@ -250,6 +250,56 @@ describe('accuracy on planted poison, within the target class, at the 1.5·ε bu
       });
     }
   }
+});
+
+describe('large classes: fitted on a seeded subsample of FIT_ROWS rows, every row scored', () => {
+  it('still finds the poison (recall within the target class at 1.5·ε), deterministically', () => {
+    const lines: string[] = [];
+    for (const [kind, rate] of [['shifted', 0.05], ['backdoor', 0.05], ['shifted', 0.01]] as [PlantKind, number][]) {
+      const p = plant({ rows: 26_000, dims: 40, classes: 4, kind, rate, seed: 3 });
+      const rows = rowsByClass(p.labels, p.classCount)[p.targetClass];
+      expect(rows.length).toBeGreaterThan(FIT_ROWS);
+      const params = { epsilon: rate, alpha: 4, maxDims: 100 };
+      const out = spectreClass(p.x, rows, params);
+      expect(out.diagnostics.fitRows).toBe(FIT_ROWS);
+      expect(out.scores.length).toBe(rows.length);
+      expect(out.projection!.x.length).toBe(rows.length);
+      const flagged = out.ruleFlags!.reduce((a, b) => a + b, 0);
+      expect(flagged).toBe(Math.ceil(1.5 * rate * rows.length));
+      const mine = withinClass(out.ruleFlags!, rows, p.isPoisoned);
+      const ss = withinClass(spectralSignatureClass(p.x, rows, { epsilon: rate, budgetFactor: 1.5 }).flagged, rows, p.isPoisoned);
+      lines.push(`${kind} ${rate} (${rows.length} rows): recall ${mine.recall.toFixed(3)} precision ${mine.precision.toFixed(3)} (k = ${out.diagnostics.k}) | spectral signatures recall ${ss.recall.toFixed(3)}`);
+      expect(mine.recall, `${kind} ${rate} recall`).toBeGreaterThanOrEqual(0.95);
+      expect(mine.recall, 'SPECTRE vs spectral signatures').toBeGreaterThanOrEqual(ss.recall - 0.03);
+      for (const v of out.pValues!) expect(v >= 0 && v <= 1).toBe(true);
+      const again = spectreClass(p.x, rows, params);
+      expect(Array.from(again.scores)).toEqual(Array.from(out.scores));
+      expect(again.diagnostics).toEqual(out.diagnostics);
+    }
+    console.log(`subsampled fit\n  ${lines.join('\n  ')}`);
+  });
+});
+
+describe('symmetricEigenQL (Householder + implicit QL)', () => {
+  it('agrees with Jacobi on eigenvalues and gives orthonormal eigenvectors', () => {
+    const rng = new Random(11);
+    for (const m of [1, 2, 7, 40]) {
+      const b = Float64Array.from({ length: m * m }, () => rng.normal());
+      const a = Float64Array.from({ length: m * m }, (_, i) => b[i] + b[(i % m) * m + Math.floor(i / m)]);
+      const ql = symmetricEigenQL(a, m);
+      expectClose(ql.values, symmetricEigen(a, m).values, 1e-12, maxAbs(ql.values), `values (m = ${m})`);
+      for (let j = 0; j < m; j++) {
+        for (let i = 0; i < m; i++) {
+          let s = 0;
+          for (let l = 0; l < m; l++) s += a[i * m + l] * ql.vectors[l * m + j];
+          expect(Math.abs(s - ql.values[j] * ql.vectors[i * m + j])).toBeLessThan(1e-12 * maxAbs(ql.values));
+        }
+        let norm = 0;
+        for (let i = 0; i < m; i++) norm += ql.vectors[i * m + j] ** 2;
+        expect(norm).toBeCloseTo(1, 12);
+      }
+    }
+  });
 });
 
 describe('class test on clean classes', () => {

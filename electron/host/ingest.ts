@@ -6,13 +6,19 @@
  * line counts), then one byte-range chunk task per thread writing into one SharedArrayBuffer, then one pass
  * for histograms and duplicate rows. Everything else (quoted CSV, JSON Lines, .npy, Parquet, a labels file)
  * is one `loadTable` task. Both give the same dataset bit for bit.
+ *
+ * A little-endian float32 C-order .npy (with or without a labels file) loads in parallel too: one task reads
+ * the file into a SharedArrayBuffer while another hashes the blocks already read (they meet through an
+ * Atomics word), then one task per thread checks a range of rows and accumulates moments, then the same
+ * summary pass as CSV. Features and labels are the same bit for bit as `loadTable`'s; merged moments may
+ * differ in the last bits.
  */
 import { basename } from 'node:path';
 import type { ColumnSummary, FilePreview, LoadRequest, ValidationReport } from '../../shared/domain/ingest.ts';
 import { compactRows, mergeChunks, type ChunkResult } from '../../shared/engine/ingest/chunk.ts';
 import { assemble, mergeFindings, type IngestedTable, type MatrixFindings } from '../../shared/engine/ingest/report.ts';
 import { DataError } from '../../shared/engine/data-error.ts';
-import type { CsvPlan } from '../workers/ingest.worker.ts';
+import type { CsvPlan, NpyPlan } from '../workers/ingest.worker.ts';
 import type { NewDataset } from './datasets.ts';
 import type { JobContext } from './jobs.ts';
 import type { WorkerPool } from './pool.ts';
@@ -41,6 +47,7 @@ export async function loadDataset(pool: WorkerPool, request: LoadRequest, ctx: J
   const delimited = /\.(csv|tsv|tab|txt)$/i.test(path) || !/\.(jsonl|ndjson|npy|parquet|pq)$/i.test(path);
   let loaded: IngestedTable | null = null;
   if (delimited && request.labelsPath === undefined && pool.threads > 1) loaded = await loadCsvParallel(pool, request, ctx, options);
+  if (/\.npy$/i.test(path) && pool.threads > 1) loaded = await loadNpyParallel(pool, request, ctx, options);
   loaded ??= await pool.run<IngestedTable>(
     'ingest',
     'loadTable',
@@ -110,6 +117,83 @@ async function loadCsvParallel(pool: WorkerPool, request: LoadRequest, ctx: JobC
     ),
   );
   return assemble(csv.format, csv.columns, csv.plan, merged, features, findings, csv.sha256, csv.sizeBytes);
+}
+
+/**
+ * The parallel .npy path; null when the data is not little-endian float32 in C order (the general path
+ * converts it) or when no row is kept (the general path phrases that error).
+ */
+async function loadNpyParallel(pool: WorkerPool, request: LoadRequest, ctx: JobContext, options: IngestOptions): Promise<IngestedTable | null> {
+  const { path, badRows } = request;
+  const npy = await pool.run<NpyPlan>(
+    'ingest',
+    'planNpy',
+    { path, roles: request.roles, labelsPath: request.labelsPath, joinBy: request.joinBy, availableBytes: options.availableBytes },
+    { signal: ctx.signal },
+  );
+  if (!npy.inPlace) return null;
+  const { header } = npy;
+  const d = header.cols;
+  const bytes = new Uint8Array(new SharedArrayBuffer(npy.sizeBytes));
+  const features = new Float32Array(bytes.buffer, header.dataOffset, header.rows * d);
+  const progress = new Int32Array(new SharedArrayBuffer(4));
+  // The reader goes first: the pool's queue is first in, first out, so the hasher (which waits on the
+  // reader) never holds the last free thread while the reader waits in the queue.
+  const [, sha256] = await together<unknown>(ctx, [
+    (signal) => pool.run<boolean>('ingest', 'readNpyBytes', { path, bytes, progress }, { signal, onProgress: (p) => ctx.progress(0.6 * p.fraction, 'reading', p.message) }),
+    (signal) => pool.run<string>('ingest', 'hashNpyBytes', { path, bytes, progress }, { signal }),
+  ]);
+  const ranges = rowRanges(header.rows, pool.threads);
+  const parts = await together(
+    ctx,
+    ranges.map(([start, end]) => (signal: AbortSignal) =>
+      pool.run<ChunkResult>('ingest', 'parseNpyChunk', { plan: npy.plan, dims: d, features, side: npy.side?.slice(start, end) ?? null, badRows, start, end }, { signal }),
+    ),
+  );
+  ctx.progress(0.8, 'checking');
+  const rows = compactRows(features, d, ranges.map(([start]) => start), parts.map((p) => p.rows));
+  if (rows === 0) return null;
+  const merged = mergeChunks(parts);
+  const findings = mergeFindings(
+    await Promise.all(
+      rowRanges(rows, pool.threads).map(([start, end]) =>
+        pool.run<MatrixFindings>('ingest', 'finishTable', { features, start, end, dims: d, min: merged.moments.min, max: merged.moments.max }, { signal: ctx.signal }),
+      ),
+    ),
+  );
+  return assemble('npy', npy.columns, npy.plan, merged, features, findings, sha256 as string, npy.sizeBytes);
+}
+
+/** [start, end) ranges splitting `rows` into at most `parts` nearly equal pieces. */
+function rowRanges(rows: number, parts: number): [number, number][] {
+  const step = Math.ceil(rows / parts);
+  return Array.from({ length: parts }, (_, k): [number, number] => [k * step, Math.min(rows, (k + 1) * step)]).filter(([a, b]) => b > a);
+}
+
+/**
+ * Runs tasks side by side. The first task to fail aborts the others and its error is thrown (not the
+ * aborts it caused); the job's cancellation aborts them all.
+ */
+async function together<T>(ctx: JobContext, tasks: ((signal: AbortSignal) => Promise<T>)[]): Promise<T[]> {
+  const controllers = tasks.map(() => new AbortController());
+  const cancelAll = () => controllers.forEach((c) => c.abort());
+  ctx.signal.addEventListener('abort', cancelAll);
+  let first: { error: unknown } | null = null;
+  try {
+    const settled = await Promise.allSettled(
+      tasks.map((task, k) =>
+        task(controllers[k].signal).catch((error: unknown) => {
+          first ??= { error };
+          controllers.forEach((c, i) => i !== k && c.abort());
+          throw error;
+        }),
+      ),
+    );
+    if (first) throw (first as { error: unknown }).error;
+    return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+  } finally {
+    ctx.signal.removeEventListener('abort', cancelAll);
+  }
 }
 
 function toDataset(path: string, loaded: IngestedTable): IngestedDataset {

@@ -6,7 +6,9 @@
  * The parallel CSV path is driven by the host (electron/host/ingest.ts): `planCsv` reads the head and scans
  * the file once (hash, UTF-8, quote characters, line counts per chunk), then the host runs one
  * `parseCsvChunk` per pool thread on byte ranges that start and end at line boundaries, all writing into one
- * SharedArrayBuffer, and a `finishTable` pass. The host rather than this worker owns the parallelism because
+ * SharedArrayBuffer, and a `finishTable` pass. A float32 .npy goes the same way: `planNpy`, then `readNpyBytes`
+ * beside `hashNpyBytes` (which hashes the blocks the reader has published), one `parseNpyChunk` per thread,
+ * and `finishTable`. The host rather than this worker owns the parallelism because
  * the pool already has one thread per core; a worker starting its own threads would oversubscribe them.
  */
 import { createHash, type Hash } from 'node:crypto';
@@ -662,11 +664,19 @@ function readSideTable(path: string): SideTable {
   return { file, names: head.header, rows, columns: inferColumns(head.header, head.sample) };
 }
 
-function parseNpyRows(plan: ColumnPlan, header: NpyHeader, features: Float32Array, side: SideTable | null, badRows: BadRowPolicy): ChunkResult {
-  const builder = new ChunkBuilder(plan, features, 0, header.rows, badRows);
-  const d = header.cols;
+/**
+ * Checks rows [start, end) of the matrix read in place (row i is line i + 1) and writes the kept ones
+ * contiguously from row `start`. Without a side table the rows go through ChunkBuilder.addMatrixRows (block
+ * by block); with one, row by row, joining the side table's row i.
+ */
+function parseNpyRows(plan: ColumnPlan, d: number, features: Float32Array, side: (string | null)[][] | null, badRows: BadRowPolicy, start: number, end: number): ChunkResult {
+  const builder = new ChunkBuilder(plan, features, start, end - start, badRows);
+  if (!side) {
+    builder.addMatrixRows(start, end - start, start + 1);
+    return builder.result();
+  }
   const at = (column: number) => column - 1; // side-table columns follow the matrix's pseudo-column
-  for (let i = 0; i < header.rows; i++) {
+  for (let i = start; i < end; i++) {
     builder.startRow(i + 1);
     const to = builder.rowOffset;
     // Rows kept so far sit contiguously: after a skipped row, move this one up.
@@ -675,16 +685,112 @@ function parseNpyRows(plan: ColumnPlan, header: NpyHeader, features: Float32Arra
       const x = features[to + j];
       if (!Number.isFinite(x)) builder.featureProblem(j, NumberState.NonFinite, String(x));
     }
-    if (side) {
-      const row = side.rows[i];
-      if (plan.labelAt >= 0) builder.setLabel(row[at(plan.labelAt)] ?? null);
-      if (plan.idAt >= 0) builder.setId(row[at(plan.idAt)] ?? null);
-      if (plan.groupAt >= 0) builder.setGroup(row[at(plan.groupAt)] ?? null);
-      plan.textAt.forEach((column, k) => builder.setText(k, row[at(column)] ?? null));
-    }
+    const row = side[i - start];
+    if (plan.labelAt >= 0) builder.setLabel(row[at(plan.labelAt)] ?? null);
+    if (plan.idAt >= 0) builder.setId(row[at(plan.idAt)] ?? null);
+    if (plan.groupAt >= 0) builder.setGroup(row[at(plan.groupAt)] ?? null);
+    plan.textAt.forEach((column, k) => builder.setText(k, row[at(column)] ?? null));
     builder.endRow();
   }
   return builder.result();
+}
+
+/** The head of an .npy load, for the host's parallel path (electron/host/ingest.ts loadNpyParallel). */
+export interface NpyPlan {
+  header: NpyHeader;
+  sizeBytes: number;
+  /** The data bytes are a row-major little-endian float32 matrix (npyInPlace): the parallel path applies. */
+  inPlace: boolean;
+  columns: ColumnInfo[];
+  plan: ColumnPlan;
+  /** The labels file's rows (joined by row order), or null. */
+  side: (string | null)[][] | null;
+}
+
+/** Reads and checks the header (and the labels file), checks memory, resolves roles. */
+function planNpyLoad(path: string, roles: RoleAssignment, labelsPath: string | undefined, joinBy: JoinBy | undefined, availableBytes: number | undefined): NpyPlan & { file: string } {
+  const file = basename(path);
+  const { header, size } = readNpyHead(path);
+  checkMemory(file, header.rows, header.cols, availableBytes);
+  let side: SideTable | null = null;
+  if (labelsPath !== undefined) {
+    if (joinBy === 'id') throw new DataError(file, 'an .npy matrix has no ids to join by; join the labels file by row order');
+    side = readSideTable(labelsPath);
+    if (side.rows.length !== header.rows) {
+      throw new DataError(side.file, `has ${side.rows.length} rows but ${file} has ${header.rows}; joined by row order they must match`);
+    }
+  }
+  const columns: ColumnInfo[] = [
+    { name: 'features', index: 0, kind: 'vector', proposedRole: 'feature', samples: [], missing: 0, distinct: header.rows, vectorLength: header.cols },
+    ...(side?.columns.map((c, i) => ({ ...c, index: i + 1 })) ?? []),
+  ];
+  const plan = resolveRoles(columns, { ...roles, features: ['features'] }, side && roles.label !== null ? side.file : file);
+  return { file, header, sizeBytes: size, inPlace: npyInPlace(header), columns, plan: { ...plan, file }, side: side?.rows ?? null };
+}
+
+export function planNpy(task: { path: string; roles: RoleAssignment; labelsPath?: string; joinBy?: JoinBy; availableBytes?: number }): NpyPlan {
+  const { header, sizeBytes, inPlace, columns, plan, side } = planNpyLoad(task.path, task.roles, task.labelsPath, task.joinBy, task.availableBytes);
+  return { header, sizeBytes, inPlace, columns, plan, side };
+}
+
+/**
+ * The shared progress word of a parallel .npy read: whole BLOCKs read so far (the last one may be short;
+ * blocks rather than bytes so that files over 2 GiB fit an Int32), or READ_FAILED. The reader stores it after each block and wakes the hasher, which waits on it.
+ */
+const READ_FAILED = -1;
+/** How long the hasher waits for the reader before it gives up (the reader always starts first). */
+const READ_STALL_MS = 120_000;
+
+/** Reads the whole file into `bytes` (a SharedArrayBuffer as long as the file), publishing progress. */
+export function readNpyBytes(task: { path: string; bytes: Uint8Array; progress: Int32Array; progressPort?: MessagePort }): boolean {
+  const { bytes, progress } = task;
+  const report = progressReporter(task.progressPort);
+  const size = bytes.length;
+  try {
+    const fd = openSync(task.path, 'r');
+    try {
+      for (let at = 0; at < size; ) {
+        const read = readSync(fd, bytes, at, Math.min(BLOCK, size - at), at);
+        if (read === 0) throw new DataError(basename(task.path), 'ended early while reading; was it changed during the load?');
+        at += read;
+        // readSync may return less than asked; publish only whole blocks (and the end of the file).
+        Atomics.store(progress, 0, at === size ? Math.ceil(size / BLOCK) : Math.floor(at / BLOCK));
+        Atomics.notify(progress, 0);
+        report(at / size, `read ${(at / MB).toFixed(0)} of ${(size / MB).toFixed(0)} MB`);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    Atomics.store(progress, 0, READ_FAILED);
+    Atomics.notify(progress, 0);
+    throw error;
+  }
+  return true;
+}
+
+/** SHA-256 of `bytes`, hashed block by block as readNpyBytes (on another thread) fills them. */
+export function hashNpyBytes(task: { path: string; bytes: Uint8Array; progress: Int32Array }): string {
+  const { bytes, progress } = task;
+  const hash = createHash('sha256');
+  const size = bytes.length;
+  const blocks = Math.ceil(size / BLOCK);
+  for (let done = 0; done < blocks; ) {
+    let ready = Atomics.load(progress, 0);
+    while (ready === done) {
+      if (Atomics.wait(progress, 0, done, READ_STALL_MS) === 'timed-out') throw new Error(`${basename(task.path)}: the read stalled at byte ${done * BLOCK}`);
+      ready = Atomics.load(progress, 0);
+    }
+    if (ready === READ_FAILED) throw new Error(`${basename(task.path)}: the read failed`);
+    hash.update(bytes.subarray(done * BLOCK, Math.min(size, ready * BLOCK)));
+    done = ready;
+  }
+  return hash.digest('hex');
+}
+
+/** Rows [start, end) of an .npy matrix already in shared memory: validation and moments, as a task. */
+export function parseNpyChunk(task: { plan: ColumnPlan; dims: number; features: Float32Array; side: (string | null)[][] | null; badRows: BadRowPolicy; start: number; end: number }): ChunkResult {
+  return parseNpyRows(task.plan, task.dims, task.features, task.side, task.badRows, task.start, task.end);
 }
 
 // ----------------------------------------------------------------------------------------- Parquet
@@ -820,24 +926,10 @@ export async function loadTable(task: {
   let loaded: { columns: ColumnInfo[]; plan: ColumnPlan; merged: MergedChunks; features: Float32Array; sha256: string; size: number };
 
   if (format === 'npy') {
-    const { header, size } = readNpyHead(path);
-    checkMemory(file, header.rows, header.cols, task.availableBytes);
-    let side: SideTable | null = null;
-    if (task.labelsPath !== undefined) {
-      if (task.joinBy === 'id') throw new DataError(file, 'an .npy matrix has no ids to join by; join the labels file by row order');
-      side = readSideTable(task.labelsPath);
-      if (side.rows.length !== header.rows) {
-        throw new DataError(side.file, `has ${side.rows.length} rows but ${file} has ${header.rows}; joined by row order they must match`);
-      }
-    }
-    const columns: ColumnInfo[] = [
-      { name: 'features', index: 0, kind: 'vector', proposedRole: 'feature', samples: [], missing: 0, distinct: header.rows, vectorLength: header.cols },
-      ...(side?.columns.map((c, i) => ({ ...c, index: i + 1 })) ?? []),
-    ];
-    const plan = resolveRoles(columns, { ...roles, features: ['features'] }, side && roles.label !== null ? side.file : file);
-    const { features, sha256 } = readNpyMatrix(path, header, size, report);
-    const part = parseNpyRows({ ...plan, file }, header, features, side, badRows);
-    loaded = { columns, plan: { ...plan, file }, merged: mergeChunks([part]), features, sha256, size };
+    const npy = planNpyLoad(path, roles, task.labelsPath, task.joinBy, task.availableBytes);
+    const { features, sha256 } = readNpyMatrix(path, npy.header, npy.sizeBytes, report);
+    const part = parseNpyRows(npy.plan, npy.header.cols, features, npy.side, badRows, 0, npy.header.rows);
+    loaded = { columns: npy.columns, plan: npy.plan, merged: mergeChunks([part]), features, sha256, size: npy.sizeBytes };
   } else if (format === 'parquet') {
     const parquet = await openParquet(path);
     const sample = await parquet.head(SAMPLE_ROWS);

@@ -138,6 +138,45 @@ describe('dataset ingest', () => {
     expect(inPlace.dataset.features.buffer).toBeInstanceOf(SharedArrayBuffer);
   });
 
+  it('loads a float32 .npy the same bit for bit through the parallel path and one thread, with bad rows and duplicates', async () => {
+    const rows = 1000;
+    const d = 7;
+    const matrix = Float32Array.from({ length: rows * d }, (_, k) => Math.sin(k * 0.61) * 100 + (k % d));
+    matrix.copyWithin(40 * d, 10 * d, 11 * d); // row 40 duplicates row 10
+    matrix.copyWithin(900 * d, 10 * d, 11 * d); // and so does row 900, in the other half
+    matrix[0 * d + 3] = NaN; // the very first row: the moments' shift comes from row 1
+    matrix[500 * d + 6] = Infinity; // the first row of the second range
+    matrix[777 * d + 0] = -Infinity;
+    const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows}, ${d}), }`;
+    const padded = dict.padEnd(Math.ceil((10 + dict.length + 1) / 64) * 64 - 11, ' ') + '\n';
+    const head = Buffer.alloc(10 + padded.length);
+    head.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
+    head.writeUInt16LE(padded.length, 8);
+    head.write(padded, 10, 'latin1');
+    const path = file('m.npy', Buffer.concat([head, Buffer.from(matrix.buffer)]));
+    const labels = file('m-labels.csv', 'label,note\n' + Array.from({ length: rows }, (_, i) => `${i === 600 ? '' : `c${i % 3 === 1 ? 1 : 0}`},n`).join('\n') + '\n');
+    for (const over of [{ roles: roles({ label: null }) }, { labelsPath: labels }]) {
+      const request = { ...over, badRows: 'skip' as BadRowPolicy };
+      const [fast, oneThread] = await Promise.all([load(path, request), load(path, request, {}, single)]);
+      const bytes = (l: typeof fast) => Buffer.from(l.dataset.features.buffer, l.dataset.features.byteOffset, l.dataset.features.byteLength);
+      expect(fast.dataset.features.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(bytes(fast).equals(bytes(oneThread))).toBe(true);
+      expect(Array.from(fast.dataset.labels)).toEqual(Array.from(oneThread.dataset.labels));
+      expect(fast.dataset.summary).toEqual(oneThread.dataset.summary);
+      expect(fast.validation).toEqual(oneThread.validation);
+      const skipped = over.labelsPath ? [1, 501, 601, 778] : [1, 501, 778];
+      expect(fast.validation).toMatchObject({ rows: rows - skipped.length, rowsRead: rows, skippedLines: skipped });
+      expect(fast.validation.exactDuplicateRows.count).toBe(over.labelsPath ? 1 : 2);
+      fast.summaries.forEach((s, k) => {
+        const f = oneThread.summaries[k];
+        expect({ ...s, mean: null, std: null }).toEqual({ ...f, mean: null, std: null });
+        if (f.mean !== null) expect(Math.abs(s.mean! - f.mean)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(f.mean)));
+        if (f.std !== null) expect(Math.abs(s.std! - f.std) / f.std).toBeLessThan(1e-12);
+      });
+    }
+    await expect(load(path, { roles: roles({ label: null }) })).rejects.toThrow("m.npy, line 1, column 'features': feature values must be finite, found 'NaN'");
+  });
+
   it('loads Parquet (hyparquet) and lists a null feature as missing', async () => {
     const path = fixture('parquet/small.parquet');
     const preview = await previewDataset(host.pool, path);

@@ -72,8 +72,35 @@ describe('moments and histograms', () => {
     expect(merged.min[0]).toBe(Math.min(...values));
   });
 
+  it('adds clean blocks of rows (addRows) bit for bit as addRow does, and refuses a block with a non-finite value', () => {
+    const d = 5;
+    const rows = 70;
+    const values = Float32Array.from({ length: rows * d }, (_, k) => 1e3 * Math.sin(k * 0.37) + (k % d) * 7);
+    const byRow = new MomentAccumulator(d);
+    const byBlock = new MomentAccumulator(d);
+    for (let i = 0; i < rows; i++) byRow.addRow(values, i * d);
+    byBlock.addRow(values, 0);
+    for (let i = 1; i < rows; i += 16) expect(byBlock.addRows(values, i * d, Math.min(16, rows - i))).toBe(true);
+    const [a, b] = [byRow.moments(), byBlock.moments()];
+    expect(b.n).toBe(rows);
+    for (const key of ['mean', 'm2', 'min', 'max'] as const) expect(Array.from(b[key])).toEqual(Array.from(a[key]));
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      const dirty = values.slice();
+      dirty[3 * d + 2] = bad;
+      const acc = new MomentAccumulator(d);
+      acc.addRow(dirty, 0);
+      expect(acc.addRows(dirty, d, 16), String(bad)).toBe(false);
+      const firstRowOnly = new MomentAccumulator(d);
+      firstRowOnly.addRow(dirty, 0);
+      expect(acc.moments()).toEqual(firstRowOnly.moments());
+    }
+  });
+
   it('count over [min, max] with the maximum in the last bin', () => {
     expect(Array.from(featureHistograms(Float32Array.of(0, 1, 2, 3), 4, 1, [0], [3], 3))).toEqual([1, 1, 2]);
     expect(histogramEdges(0, 3, 3)).toEqual([0, 1, 2, 3]);
+    // Odd and even widths, a constant column, values at the edges and beyond a narrower range.
+    const m = Float32Array.of(0, 5, 1, 2, 5, 1, 4, 5, 1, -1, 5, 9);
+    expect(Array.from(featureHistograms(m, 4, 3, [0, 5, 0], [4, 5, 2], 2))).toEqual([2, 2, 4, 0, 0, 4]);
   });
 });

@@ -49,6 +49,8 @@ export interface ChunkResult {
 }
 
 const NO_LABEL = '(unlabelled)';
+/** Rows per block in ChunkBuilder.addMatrixRows (16 rows of 512 float32 features: 32 KB, about an L1 cache). */
+const MATRIX_BLOCK_ROWS = 16;
 
 /** Codes for strings in order of first appearance. */
 class Dictionary {
@@ -74,6 +76,20 @@ class Dictionary {
       this.codes = grown;
     }
     this.codes[this.length++] = code;
+  }
+
+  /** push(value) `count` times. */
+  pushRepeat(value: string, count: number): void {
+    if (count <= 0) return;
+    this.push(value);
+    const code = this.codes[this.length - 1];
+    if (this.length + count - 1 > this.codes.length) {
+      const grown = new Int32Array(Math.max(this.codes.length * 2, this.length + count));
+      grown.set(this.codes);
+      this.codes = grown;
+    }
+    this.codes.fill(code, this.length, this.length + count - 1);
+    this.length += count - 1;
   }
 }
 
@@ -223,6 +239,46 @@ export class ChunkBuilder {
     this.at++;
     this.rows++;
     return true;
+  }
+
+  /**
+   * Adds rows `from` … `from + count − 1` of `out` that hold features only (a matrix read in place, no
+   * label, id, group or text columns), numbered as lines `firstLine` on. Kept rows end up contiguous from
+   * the builder's current row, as row-by-row building would leave them. Blocks of rows whose values are all
+   * finite go through MomentAccumulator.addRows in one step; a block with a non-finite value (and the
+   * first block, which sets the accumulator's shift) is checked row by row with the usual messages.
+   */
+  addMatrixRows(from: number, count: number, firstLine: number): void {
+    const { plan, d, out } = this;
+    if (plan.labelAt >= 0 || plan.idAt >= 0 || plan.groupAt >= 0 || plan.textAt.length > 0) {
+      throw new Error(`${plan.file}: addMatrixRows takes feature-only rows`);
+    }
+    if (this.at - this.rowBase + count > this.capacity) throw new Error(`${plan.file}: chunk capacity ${this.capacity} exceeded at line ${firstLine + count - 1}`);
+    for (let i = 0; i < count; i += MATRIX_BLOCK_ROWS) {
+      const n = Math.min(MATRIX_BLOCK_ROWS, count - i);
+      const source = (from + i) * d;
+      const to = this.at * d;
+      if (this.accumulator.n > 0 && this.accumulator.addRows(out, source, n)) {
+        if (to !== source) out.copyWithin(to, source, source + n * d);
+        this.labels.pushRepeat(NO_LABEL, n);
+        this.at += n;
+        this.rows += n;
+        this.rowsRead += n;
+        continue;
+      }
+      for (let r = 0; r < n; r++) {
+        this.startRow(firstLine + i + r);
+        const row = this.rowOffset;
+        const at = source + r * d;
+        // Rows kept so far sit contiguously: after a skipped row, move this one up.
+        if (row !== at) out.copyWithin(row, at, at + d);
+        for (let j = 0; j < d; j++) {
+          const x = out[row + j];
+          if (!Number.isFinite(x)) this.featureProblem(j, NumberState.NonFinite, String(x));
+        }
+        this.endRow();
+      }
+    }
   }
 
   result(): ChunkResult {

@@ -26,10 +26,13 @@ export interface Moments {
 export class MomentAccumulator {
   n = 0;
   private readonly shift: Float64Array;
-  private readonly sum: Float64Array;
-  private readonly sumSq: Float64Array;
-  private readonly min: Float64Array;
-  private readonly max: Float64Array;
+  private sum: Float64Array;
+  private sumSq: Float64Array;
+  private min: Float64Array;
+  private max: Float64Array;
+
+  /** Where addRows works before it commits a block (swapped with the live arrays when the block is clean). */
+  private next: { sum: Float64Array; sumSq: Float64Array; min: Float64Array; max: Float64Array } | null = null;
 
   constructor(private readonly d: number) {
     this.shift = new Float64Array(d);
@@ -37,6 +40,90 @@ export class MomentAccumulator {
     this.sumSq = new Float64Array(d);
     this.min = new Float64Array(d).fill(Infinity);
     this.max = new Float64Array(d).fill(-Infinity);
+  }
+
+  /**
+   * Adds `rows` consecutive rows from values[offset…] if every value in them is finite, and returns true;
+   * otherwise adds nothing and returns false (the caller then checks the rows one by one). Needs at least
+   * one row added before (the shift). Column by column over the block, with the sums in registers: the
+   * same additions in the same order as addRow, so the results are identical bit for bit. A non-finite
+   * value shows in its column's sum (the shift is finite and finite float32 values cannot overflow it).
+   * @example acc.addRow(m, 0); acc.addRows(m, d, 16) → true, 17 rows added
+   */
+  addRows(values: Float32Array, offset: number, rows: number): boolean {
+    const { d, shift } = this;
+    if (this.n === 0) throw new Error('MomentAccumulator.addRows: add a first row with addRow');
+    const next = (this.next ??= { sum: new Float64Array(d), sumSq: new Float64Array(d), min: new Float64Array(d), max: new Float64Array(d) });
+    const { sum, sumSq, min, max } = this;
+    const span = rows * d;
+    let finite = true;
+    // Two columns at a time: two independent chains of additions keep the CPU busy (each column's own
+    // additions stay in row order).
+    const pairs = d - (d % 2);
+    for (let j = 0; j < pairs; j += 2) {
+      const k0 = shift[j];
+      const k1 = shift[j + 1];
+      let s0 = sum[j];
+      let s1 = sum[j + 1];
+      let q0 = sumSq[j];
+      let q1 = sumSq[j + 1];
+      let lo0 = min[j];
+      let lo1 = min[j + 1];
+      let hi0 = max[j];
+      let hi1 = max[j + 1];
+      for (let p = offset + j, stop = p + span; p < stop; p += d) {
+        const x0 = values[p];
+        const x1 = values[p + 1];
+        const a = x0 - k0;
+        const b = x1 - k1;
+        s0 += a;
+        s1 += b;
+        q0 += a * a;
+        q1 += b * b;
+        lo0 = x0 < lo0 ? x0 : lo0;
+        hi0 = x0 > hi0 ? x0 : hi0;
+        lo1 = x1 < lo1 ? x1 : lo1;
+        hi1 = x1 > hi1 ? x1 : hi1;
+      }
+      if (s0 - s0 !== 0 || s1 - s1 !== 0 || lo0 === -Infinity || lo1 === -Infinity || hi0 === Infinity || hi1 === Infinity) finite = false;
+      next.sum[j] = s0;
+      next.sum[j + 1] = s1;
+      next.sumSq[j] = q0;
+      next.sumSq[j + 1] = q1;
+      next.min[j] = lo0;
+      next.min[j + 1] = lo1;
+      next.max[j] = hi0;
+      next.max[j + 1] = hi1;
+    }
+    for (let j = pairs; j < d; j++) {
+      const k = shift[j];
+      let s = sum[j];
+      let q = sumSq[j];
+      let lo = min[j];
+      let hi = max[j];
+      for (let p = offset + j, stop = p + span; p < stop; p += d) {
+        const x = values[p];
+        const dx = x - k;
+        s += dx;
+        q += dx * dx;
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
+      }
+      if (s - s !== 0 || lo === -Infinity || hi === Infinity) finite = false;
+      next.sum[j] = s;
+      next.sumSq[j] = q;
+      next.min[j] = lo;
+      next.max[j] = hi;
+    }
+    if (!finite) return false;
+    // Swap: the block's totals become the live arrays, the old ones the next scratch.
+    this.sum = next.sum;
+    this.sumSq = next.sumSq;
+    this.min = next.min;
+    this.max = next.max;
+    this.next = { sum, sumSq, min, max };
+    this.n += rows;
+    return true;
   }
 
   /** Adds the row values[offset, offset + d). */
@@ -110,13 +197,23 @@ export function featureHistograms(
     scale[j] = max[j] > min[j] ? bins / (max[j] - min[j]) : 0;
   }
   const last = bins - 1;
+  // Values lie in [min, max], so t = (x − low)·scale ≥ 0 and truncation is the floor; the guards keep values
+  // outside the range (callers may pass a narrower one) in the end bins as before. Two columns per step
+  // give the CPU two independent increments to work on.
+  const pairs = d - (d % 2);
   for (let i = 0; i < rows; i++) {
-    const base = i * d;
-    for (let j = 0; j < d; j++) {
-      let b = Math.floor((features[base + j] - low[j]) * scale[j]);
-      if (b > last) b = last;
-      else if (b < 0) b = 0;
-      counts[j * bins + b]++;
+    const row = i * d;
+    for (let j = 0; j < pairs; j += 2) {
+      const t0 = (features[row + j] - low[j]) * scale[j];
+      const t1 = (features[row + j + 1] - low[j + 1]) * scale[j + 1];
+      const b0 = t0 >= last ? last : t0 > 0 ? t0 | 0 : 0;
+      const b1 = t1 >= last ? last : t1 > 0 ? t1 | 0 : 0;
+      counts[j * bins + b0]++;
+      counts[(j + 1) * bins + b1]++;
+    }
+    if (pairs < d) {
+      const t = (features[row + pairs] - low[pairs]) * scale[pairs];
+      counts[pairs * bins + (t >= last ? last : t > 0 ? t | 0 : 0)]++;
     }
   }
   return counts;

@@ -325,10 +325,47 @@ async function detectorThroughPool(name: string, detector: DetectorName, size: {
   }
 }
 
+/**
+ * Influence and DPA on 50,000 × 128 × 10 (engine, in process, one thread): training, CG influence of every
+ * row on 10 test points, exact Hessian factor + self-influence of every row, DPA with k = 50 buckets.
+ */
+async function influenceEngineCase(o: BenchOptions): Promise<Row[]> {
+  const name = 'influence-50k';
+  const { trainSoftmax } = await import('../shared/engine/softmax.ts');
+  const { influenceEngine } = await import('../shared/engine/influence.ts');
+  const { runDpa } = await import('../shared/engine/dpa.ts');
+  const n = 50_000;
+  const spec = { ...specOf(o), rows: n + 1000, dims: 128, poisonFraction: 0.05 };
+  const data = generateSynthetic(spec);
+  const d = spec.dims;
+  const x: Matrix = { data: data.features.subarray(0, n * d), rows: n, cols: d };
+  const labels = data.labels.subarray(0, n);
+  const test = { x: { data: data.features.slice(n * d), rows: 1000, cols: d }, labels: data.labels.slice(n) };
+  const ten = { x: { data: test.x.data.subarray(0, 10 * d), rows: 10, cols: d }, labels: test.labels.subarray(0, 10) };
+  const time = <T>(f: () => T): [T, number] => {
+    const t = performance.now();
+    return [f(), performance.now() - t];
+  };
+  const [model, tTrain] = time(() => trainSoftmax(x, labels, spec.classes, { l2: 1e-3, tol: 1e-6 }));
+  const [, tCg] = time(() => influenceEngine(model, x, labels, { method: 'cg' }).influence(ten));
+  const exact = influenceEngine(model, x, labels, { method: 'exact' });
+  const [, tFactor] = time(() => exact.solve(new Float64Array((d + 1) * spec.classes)));
+  const [, tSelf] = time(() => exact.selfInfluence());
+  const [, tDpa] = time(() => runDpa(x, labels, spec.classes, 50, { l2: 1e-3, tol: 1e-5 }, { x: test.x }));
+  return [
+    { case: name, metric: 'train softmax (L-BFGS, tol 1e-6)', value: fmtMs(tTrain), note: `${model.iterations} iterations, ‖∇‖ ${model.gradNorm.toExponential(1)}` },
+    { case: name, metric: 'influence of all rows on 10 test points (CG)', value: fmtMs(tCg), note: 'target ≤ 5 s after training' },
+    { case: name, metric: 'form + factor the exact Hessian', value: fmtMs(tFactor) },
+    { case: name, metric: 'self-influence of all rows (after factoring)', value: fmtMs(tSelf), note: `with the factor: ${fmtMs(tFactor + tSelf)}; target ≤ 60 s` },
+    { case: name, metric: 'DPA, k = 50 buckets, 1,000 test points', value: fmtMs(tDpa), note: 'target ≤ 60 s' },
+  ];
+}
+
 const CASES: BenchCase[] = [
   { name: 'spectral', description: 'spectral signatures, all classes, single-threaded in-process (engine)', run: spectralInProcess },
   { name: 'spectral-pool', description: 'the same through the job service / worker pool, and per-job overhead', run: spectralThroughPool },
   { name: 'operator-pass', description: 'one spectral operator pass over a class: scalar JS vs WebAssembly SIMD', run: operatorPass },
+  { name: 'influence-50k', description: 'influence (CG and exact), self-influence and DPA on 50,000 × 128 × 10, engine in process', run: influenceEngineCase },
   { name: 'spectre-200k', description: 'SPECTRE on 200,000 × 512, 10 classes, through the pool', run: (o) => detectorThroughPool('spectre-200k', 'spectre', { rows: 200_000, dims: 512 }, o) },
   { name: 'label-issues-100k', description: 'confident learning (5 folds) on 100,000 × 128, 10 classes, through the pool', run: (o) => detectorThroughPool('label-issues-100k', 'label-issues', { rows: 100_000, dims: 128 }, o) },
   { name: 'activation-clustering-200k', description: 'activation clustering on 200,000 × 512, 10 classes, through the pool', run: (o) => detectorThroughPool('activation-clustering-200k', 'activation-clustering', { rows: 200_000, dims: 512 }, o) },

@@ -16,6 +16,7 @@ import { rowsByClass, type Matrix } from '../../shared/engine/matrix.ts';
 import { Random } from '../../shared/engine/random.ts';
 import { spectralSignatureClass } from '../../shared/engine/spectral.ts';
 import { symmetricEigen } from '../../shared/engine/symmetric-eigen.ts';
+import { centredGram, centredProduct, gemmBackend, matmul, weightedGram, withScalarGemm } from '../../shared/engine/kernels/gemm-kernels.ts';
 import { plant, type PlantKind } from '../support/planted.ts';
 
 interface Reference {
@@ -323,5 +324,43 @@ describe('class test on clean classes', () => {
     const p = plant({ rows: 4800, dims: 40, classes: 4, kind: 'shifted', rate: 0.05, seed: 1 });
     const out = spectreClass(p.x, rowsByClass(p.labels, 4)[p.targetClass], { epsilon: 0.05, alpha: 4, maxDims: 100 });
     expect(out.classTest!.pValue).toBeLessThan(1e-6);
+  });
+});
+
+describe('dense product kernels (gemm-kernels.ts)', () => {
+  const rng = new Random(17);
+  const naive = (A: Float64Array, M: number, K: number, B: Float64Array, N: number) => {
+    const out = new Float64Array(M * N);
+    for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) for (let p = 0; p < K; p++) out[i * N + j] += A[i * K + p] * B[p * N + j];
+    return out;
+  };
+  it('match plain loops, and the WebAssembly SIMD and scalar backends agree bit for bit', () => {
+    expect(['wasm-simd', 'scalar']).toContain(gemmBackend());
+    for (const [M, K, N] of [[1, 1, 1], [5, 7, 9], [13, 70, 110], [130, 33, 6]]) {
+      const A = Float64Array.from({ length: M * K }, () => rng.normal());
+      const B = Float64Array.from({ length: K * N }, () => rng.normal());
+      const got = matmul(A, K, M, K, B, N, N);
+      expectClose(got, naive(A, M, K, B, N), 1e-12, K, `matmul ${M}×${K}·${K}×${N}`);
+      expect(Array.from(withScalarGemm(() => matmul(A, K, M, K, B, N, N)))).toEqual(Array.from(got));
+    }
+    for (const [n, d] of [[1, 3], [70, 10], [150, 37]]) {
+      const x: Matrix = { data: Float32Array.from({ length: 2 * n * d }, () => rng.normal()), rows: 2 * n, cols: d };
+      const rows = Int32Array.from({ length: n }, (_, i) => 2 * i + 1);
+      const mean = Float64Array.from({ length: d }, () => rng.normal());
+      const c = new Float64Array(n * d);
+      for (let i = 0; i < n; i++) for (let a = 0; a < d; a++) c[i * d + a] = x.data[rows[i] * d + a] - mean[a];
+      const ct = new Float64Array(d * n);
+      for (let i = 0; i < n; i++) for (let a = 0; a < d; a++) ct[a * n + i] = c[i * d + a];
+      const gram = centredGram(x, rows, mean);
+      expectClose(gram, naive(ct, d, n, c, d), 1e-12, n * 10, `centred Gram ${n}×${d}`);
+      expect(Array.from(withScalarGemm(() => centredGram(x, rows, mean)))).toEqual(Array.from(gram));
+      const V = Float64Array.from({ length: d * 5 }, () => rng.normal());
+      const V3 = new Float64Array(d * 3);
+      for (let a = 0; a < d; a++) for (let j = 0; j < 3; j++) V3[a * 3 + j] = V[a * 5 + j];
+      expectClose(centredProduct(x, rows, mean, V, 5, 3), naive(c, n, d, V3, 3), 1e-12, d * 10, 'centred product');
+      const w = Float64Array.from({ length: n }, () => rng.normal());
+      const wct = Float64Array.from(ct, (v, i) => v * w[i % n]);
+      expectClose(weightedGram(c, n, d, w), naive(wct, d, n, c, d), 1e-12, n * 10, 'weighted Gram');
+    }
   });
 });

@@ -11,11 +11,18 @@
  * the file into a SharedArrayBuffer while another hashes the blocks already read (they meet through an
  * Atomics word), then one task per thread checks a range of rows and accumulates moments, then the same
  * summary pass as CSV. Features and labels are the same bit for bit as `loadTable`'s; merged moments may
- * differ in the last bits.
+ * differ in the last bits. Without a labels file, and with a multiple of 4 features, the buffer is a shared
+ * WebAssembly.Memory and the moments run as WebAssembly SIMD on it in place (kernels/moment-kernels.ts;
+ * the same bits as the scalar loop). A labels file joined by id (JoinBy) arrives already in row order.
+ *
+ * Histograms count every row up to 20,000 rows and a seeded sample of 20,000 rows beyond
+ * (stats.histogramSample), the same way on every path; everything else in the summaries is exact.
  */
 import { basename } from 'node:path';
 import type { ColumnSummary, FilePreview, LoadRequest, ValidationReport } from '../../shared/domain/ingest.ts';
 import { compactRows, mergeChunks, type ChunkResult } from '../../shared/engine/ingest/chunk.ts';
+import { MOMENT_SCRATCH_FLOATS, histogramSample } from '../../shared/engine/ingest/stats.ts';
+import { sharedKernelMemory } from '../../shared/engine/kernels/moment-kernels.ts';
 import { assemble, mergeFindings, type IngestedTable, type MatrixFindings } from '../../shared/engine/ingest/report.ts';
 import { DataError } from '../../shared/engine/data-error.ts';
 import type { CsvPlan, NpyPlan } from '../workers/ingest.worker.ts';
@@ -109,10 +116,11 @@ async function loadCsvParallel(pool: WorkerPool, request: LoadRequest, ctx: JobC
   // The summary pass splits by rows too: histogram counts add up, row hashes concatenate.
   const step = Math.ceil(rows / threads);
   const ranges = Array.from({ length: threads }, (_, k) => [k * step, Math.min(rows, (k + 1) * step)]).filter(([a, b]) => b > a);
+  const sample = histogramSample(rows);
   const findings = mergeFindings(
     await Promise.all(
       ranges.map(([start, end]) =>
-        pool.run<MatrixFindings>('ingest', 'finishTable', { features, start, end, dims: d, min: merged.moments.min, max: merged.moments.max }, { signal: ctx.signal }),
+        pool.run<MatrixFindings>('ingest', 'finishTable', { features, start, end, dims: d, min: merged.moments.min, max: merged.moments.max, sample }, { signal: ctx.signal }),
       ),
     ),
   );
@@ -134,7 +142,13 @@ async function loadNpyParallel(pool: WorkerPool, request: LoadRequest, ctx: JobC
   if (!npy.inPlace) return null;
   const { header } = npy;
   const d = header.cols;
-  const bytes = new Uint8Array(new SharedArrayBuffer(npy.sizeBytes));
+  const ranges = rowRanges(header.rows, pool.threads);
+  // The file goes into a shared WebAssembly memory when it can (then the moments run as WebAssembly SIMD on
+  // it in place), with room after it for each chunk task's moment state; else into a SharedArrayBuffer.
+  const scratchBytes = Math.ceil((MOMENT_SCRATCH_FLOATS(d) * 8) / 64) * 64;
+  const scratchAt = Math.ceil(npy.sizeBytes / 64) * 64;
+  const memory = d % 4 === 0 && npy.side === null ? sharedKernelMemory(scratchAt + ranges.length * scratchBytes) : null;
+  const bytes = new Uint8Array(memory ? memory.buffer : new SharedArrayBuffer(npy.sizeBytes), 0, npy.sizeBytes);
   const features = new Float32Array(bytes.buffer, header.dataOffset, header.rows * d);
   const progress = new Int32Array(new SharedArrayBuffer(4));
   // The reader goes first: the pool's queue is first in, first out, so the hasher (which waits on the
@@ -143,31 +157,69 @@ async function loadNpyParallel(pool: WorkerPool, request: LoadRequest, ctx: JobC
     (signal) => pool.run<boolean>('ingest', 'readNpyBytes', { path, bytes, progress }, { signal, onProgress: (p) => ctx.progress(0.6 * p.fraction, 'reading', p.message) }),
     (signal) => pool.run<string>('ingest', 'hashNpyBytes', { path, bytes, progress }, { signal }),
   ]);
-  const ranges = rowRanges(header.rows, pool.threads);
-  const parts = await together(
+  const parts = await inFileOrder(
     ctx,
-    ranges.map(([start, end]) => (signal: AbortSignal) =>
-      pool.run<ChunkResult>('ingest', 'parseNpyChunk', { plan: npy.plan, dims: d, features, side: npy.side?.slice(start, end) ?? null, badRows, start, end }, { signal }),
+    ranges.map(([start, end], k) => (signal: AbortSignal) =>
+      pool.run<ChunkResult>('ingest', 'parseNpyChunk', {
+          plan: npy.plan,
+          dims: d,
+          features,
+          side: npy.side?.slice(start, end) ?? null,
+          join: npy.join ? { ...npy.join, ids: npy.join.ids.slice(start, end) } : null,
+          badRows,
+          start,
+          end,
+          ...(memory ? { memory, scratch: scratchAt + k * scratchBytes } : {}),
+        }, { signal }),
     ),
   );
   ctx.progress(0.8, 'checking');
   const rows = compactRows(features, d, ranges.map(([start]) => start), parts.map((p) => p.rows));
   if (rows === 0) return null;
   const merged = mergeChunks(parts);
+  const sample = histogramSample(rows);
   const findings = mergeFindings(
     await Promise.all(
       rowRanges(rows, pool.threads).map(([start, end]) =>
-        pool.run<MatrixFindings>('ingest', 'finishTable', { features, start, end, dims: d, min: merged.moments.min, max: merged.moments.max }, { signal: ctx.signal }),
+        pool.run<MatrixFindings>('ingest', 'finishTable', { features, start, end, dims: d, min: merged.moments.min, max: merged.moments.max, sample }, { signal: ctx.signal }),
       ),
     ),
   );
-  return assemble('npy', npy.columns, npy.plan, merged, features, findings, sha256 as string, npy.sizeBytes);
+  const table = assemble('npy', npy.columns, npy.plan, merged, features, findings, sha256 as string, npy.sizeBytes);
+  if (npy.join) table.validation.unmatchedLabelRows = npy.join.unmatched;
+  return table;
 }
 
 /** [start, end) ranges splitting `rows` into at most `parts` nearly equal pieces. */
 function rowRanges(rows: number, parts: number): [number, number][] {
   const step = Math.ceil(rows / parts);
   return Array.from({ length: parts }, (_, k): [number, number] => [k * step, Math.min(rows, (k + 1) * step)]).filter(([a, b]) => b > a);
+}
+
+/**
+ * Runs tasks over consecutive parts of a file side by side. A task that fails (a bad row under 'stop') ends
+ * the tasks after it, but those before it run on, so the error thrown is the first in file order, as the
+ * single-task path would report it; the job's cancellation aborts them all.
+ */
+async function inFileOrder<T>(ctx: JobContext, tasks: ((signal: AbortSignal) => Promise<T>)[]): Promise<T[]> {
+  const controllers = tasks.map(() => new AbortController());
+  const cancelAll = () => controllers.forEach((c) => c.abort());
+  ctx.signal.addEventListener('abort', cancelAll);
+  try {
+    const settled = await Promise.allSettled(
+      tasks.map((task, k) =>
+        task(controllers[k].signal).catch((error: unknown) => {
+          controllers.slice(k + 1).forEach((c) => c.abort());
+          throw error;
+        }),
+      ),
+    );
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+  } finally {
+    ctx.signal.removeEventListener('abort', cancelAll);
+  }
 }
 
 /**

@@ -18,12 +18,14 @@ import { basename, extname } from 'node:path';
 import { isUtf8 } from 'node:buffer';
 import type { MessagePort } from 'node:worker_threads';
 import Papa from 'papaparse';
-import type { BadRowPolicy, ColumnInfo, FilePreview, IngestFormat, JoinBy, RoleAssignment } from '../../shared/domain/ingest.ts';
+import { PROBLEM_CAP, type BadRowPolicy, type ColumnInfo, type FilePreview, type IngestFormat, type JoinBy, type RoleAssignment } from '../../shared/domain/ingest.ts';
 import { ChunkBuilder, mergeChunks, type ChunkResult, type ColumnPlan, type MergedChunks } from '../../shared/engine/ingest/chunk.ts';
 import { addFieldsRow, columnRoles, firstInvalidUtf8, isBlankRow, parseCsvLines, sniffDelimiter } from '../../shared/engine/ingest/csv.ts';
 import { checkHeader, inferColumns, proposeRoles, resolveRoles } from '../../shared/engine/ingest/infer.ts';
 import { NPY_HEAD_BYTES, checkNpySize, convertNpyChunk, npyInPlace, parseNpyHeader, type NpyHeader } from '../../shared/engine/ingest/npy.ts';
 import { NumberState, classifyNumber } from '../../shared/engine/ingest/numbers.ts';
+import { MomentAccumulator, histogramSample, type MomentScratch } from '../../shared/engine/ingest/stats.ts';
+import { momentKernel, type SharedWasmMemory } from '../../shared/engine/kernels/moment-kernels.ts';
 import { assemble, scanMatrix, type IngestedTable, type MatrixFindings } from '../../shared/engine/ingest/report.ts';
 import { DataError } from '../../shared/engine/data-error.ts';
 import { progressReporter } from './progress.ts';
@@ -624,6 +626,8 @@ interface SideTable {
   names: string[];
   rows: (string | null)[][];
   columns: ColumnInfo[];
+  /** The line of rows[0] in the file (rows follow one a line, as far as the format allows). */
+  firstLine: number;
 }
 
 function readSideTable(path: string): SideTable {
@@ -637,7 +641,7 @@ function readSideTable(path: string): SideTable {
     const values = new Float32Array(header.rows);
     convertNpyChunk(header, readAt(path, header.dataOffset, header.dataBytes), 0, values);
     const rows = Array.from(values, (v) => [String(v)]);
-    return { file, names: ['label'], rows, columns: inferColumns(['label'], rows.slice(0, SAMPLE_ROWS)) };
+    return { file, names: ['label'], rows, columns: inferColumns(['label'], rows.slice(0, SAMPLE_ROWS)), firstLine: 1 };
   }
   if (format === 'parquet') throw new DataError(file, 'a labels file must be CSV, TSV, JSON Lines or .npy');
   const size = sizeOf(path);
@@ -656,12 +660,12 @@ function readSideTable(path: string): SideTable {
       }
       rows.push(head.names.map((n) => textOf(object[n])));
     });
-    return { file, names: head.names, rows, columns: inferColumns(head.names, head.sample) };
+    return { file, names: head.names, rows, columns: inferColumns(head.names, head.sample), firstLine: 1 };
   }
   const head = readDelimitedHead(path);
   const parsed = Papa.parse<string[]>(text.toString('utf8', text[0] === 0xef ? 3 : 0), { delimiter: head.delimiter, skipEmptyLines: 'greedy' });
   const rows = parsed.data.slice(1);
-  return { file, names: head.header, rows, columns: inferColumns(head.header, head.sample) };
+  return { file, names: head.header, rows, columns: inferColumns(head.header, head.sample), firstLine: 2 };
 }
 
 /**
@@ -669,8 +673,18 @@ function readSideTable(path: string): SideTable {
  * contiguously from row `start`. Without a side table the rows go through ChunkBuilder.addMatrixRows (block
  * by block); with one, row by row, joining the side table's row i.
  */
-function parseNpyRows(plan: ColumnPlan, d: number, features: Float32Array, side: (string | null)[][] | null, badRows: BadRowPolicy, start: number, end: number): ChunkResult {
-  const builder = new ChunkBuilder(plan, features, start, end - start, badRows);
+function parseNpyRows(
+  plan: ColumnPlan,
+  d: number,
+  features: Float32Array,
+  side: (string | null)[][] | null,
+  badRows: BadRowPolicy,
+  start: number,
+  end: number,
+  join: NpyJoin | null = null,
+  scratch?: MomentScratch,
+): ChunkResult {
+  const builder = new ChunkBuilder(plan, features, start, end - start, badRows, scratch);
   if (!side) {
     builder.addMatrixRows(start, end - start, start + 1);
     return builder.result();
@@ -686,6 +700,12 @@ function parseNpyRows(plan: ColumnPlan, d: number, features: Float32Array, side:
       if (!Number.isFinite(x)) builder.featureProblem(j, NumberState.NonFinite, String(x));
     }
     const row = side[i - start];
+    if (join && row.length === 0) {
+      // Joined by id, and the labels file has no row with this row's id.
+      builder.problem(-1, `id '${join.ids[i - start]}' (from ${join.idsFile}) has no row in ${join.labelsFile}`);
+      builder.endRow();
+      continue;
+    }
     if (plan.labelAt >= 0) builder.setLabel(row[at(plan.labelAt)] ?? null);
     if (plan.idAt >= 0) builder.setId(row[at(plan.idAt)] ?? null);
     if (plan.groupAt >= 0) builder.setGroup(row[at(plan.groupAt)] ?? null);
@@ -703,8 +723,187 @@ export interface NpyPlan {
   inPlace: boolean;
   columns: ColumnInfo[];
   plan: ColumnPlan;
-  /** The labels file's rows (joined by row order), or null. */
+  /**
+   * The labels file's rows in the matrix's row order, or null. Joined by id, a feature row whose id has no
+   * labels row gets an empty row here.
+   */
   side: (string | null)[][] | null;
+  /** Joined by id: the feature rows' ids and what matched; null when joined by row order. */
+  join: NpyJoin | null;
+}
+
+/** A labels file joined to an .npy matrix by id (JoinBy). */
+export interface NpyJoin {
+  /** The ids file and the labels file, as the messages name them. */
+  idsFile: string;
+  labelsFile: string;
+  /** The feature rows' ids, in row order (sliced like `side` for a chunk). */
+  ids: string[];
+  unmatched: { file: string; count: number; examples: string[] };
+}
+
+/** The ids file of an .npy matrix: `<name>.ids.txt` beside `<name>.npy`. */
+export function npyIdsPath(path: string): string {
+  return path.replace(/\.npy$/i, '') + '.ids.txt';
+}
+
+/** Reads the feature rows' ids (one a line, unique, as many as the matrix has rows). */
+function readNpyIds(path: string, rows: number, file: string, labelsFile: string): { idsFile: string; ids: string[] } {
+  const idsPath = npyIdsPath(path);
+  const idsFile = basename(idsPath);
+  let text: Buffer;
+  try {
+    text = readAt(idsPath, 0, statSync(idsPath).size);
+  } catch (error) {
+    throw new DataError(
+      file,
+      `joining ${labelsFile} by id needs the ids of this matrix's rows in ${idsFile} beside it, one id a line in row order, but it cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); or join the labels by row order`,
+    );
+  }
+  if (!isUtf8(text)) throw new DataError(idsFile, 'is not valid UTF-8; save it as UTF-8');
+  const lines = text.toString('utf8', text[0] === 0xef && text[1] === 0xbb && text[2] === 0xbf ? 3 : 0).split('\n');
+  while (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop();
+  if (lines.length !== rows) throw new DataError(idsFile, `has ${lines.length} ids but ${file} has ${rows} rows; it must hold one id a line for each row, in row order`);
+  const ids = lines.map((l) => l.trim());
+  const seen = new Map<string, number>();
+  ids.forEach((id, i) => {
+    if (id === '') throw new DataError(idsFile, 'the id is missing (an empty line)', i + 1);
+    const before = seen.get(id);
+    if (before !== undefined) throw new DataError(idsFile, `id '${id}' appears twice (lines ${before + 1} and ${i + 1}); to join by id every row needs its own id`, i + 1);
+    seen.set(id, i);
+  });
+  return { idsFile, ids };
+}
+
+/** The labels file's rows by id (column `at`); an id on two rows, or a row without one, stops the load. */
+function indexById(side: SideTable, at: number, idColumn: string): Map<string, number> {
+  const byId = new Map<string, number>();
+  side.rows.forEach((row, r) => {
+    const id = (row[at] ?? '').trim();
+    const line = side.firstLine + r;
+    if (id === '') throw new DataError(side.file, 'the id is missing; to join by id every labels row needs one', line, idColumn);
+    const before = byId.get(id);
+    if (before !== undefined) {
+      throw new DataError(side.file, `id '${id}' appears twice (lines ${side.firstLine + before} and ${line}); each id may have one row of labels`, line, idColumn);
+    }
+    byId.set(id, r);
+  });
+  return byId;
+}
+
+/** Labels rows not in `used`: how many, and up to 20 of their ids. */
+function unmatchedRows(side: SideTable, at: number, used: Uint8Array): { file: string; count: number; examples: string[] } {
+  const examples: string[] = [];
+  let count = 0;
+  side.rows.forEach((row, r) => {
+    if (used[r]) return;
+    count++;
+    if (examples.length < 20) examples.push((row[at] ?? '').trim());
+  });
+  return { file: side.file, count, examples };
+}
+
+/**
+ * A table's rows (loaded with their ids, without labels) labelled from a labels file by id: the label of
+ * row r is the labels row whose column named like the table's id column holds ids[r]. A row whose id has no
+ * labels row (or whose labels row has no label) is a bad row: it stops the load, or is dropped and listed,
+ * and the moments are then recomputed over the rows kept. Returns the merged chunks relabelled and what
+ * in the labels file matched nothing.
+ */
+function joinTableById(
+  file: string,
+  merged: MergedChunks,
+  features: Float32Array,
+  d: number,
+  labelsPath: string,
+  roles: RoleAssignment,
+  badRows: BadRowPolicy,
+): { merged: MergedChunks; unmatched: NpyJoin['unmatched'] } {
+  const side = readSideTable(labelsPath);
+  const columns = side.names.map((n) => `'${n}'`).join(', ');
+  if (formatOf(labelsPath) === 'npy') throw new DataError(side.file, 'a labels .npy holds no ids to join by; give the labels as CSV, TSV or JSON Lines with an id column');
+  if (roles.id === null || merged.ids === null) throw new DataError(file, `joining ${side.file} by id needs this file's id column; choose it as the id (its values are looked up in the column of that name in ${side.file})`);
+  if (roles.label === null) throw new DataError(side.file, `choose its label column to join it by id; the columns are ${columns}`);
+  const at = side.names.indexOf(roles.id);
+  if (at < 0) throw new DataError(side.file, `has no column '${roles.id}' (the id column of ${file}) to join by; the columns are ${columns}`);
+  const labelAt = side.names.indexOf(roles.label);
+  if (labelAt < 0) throw new DataError(side.file, `there is no label column '${roles.label}'; the columns are ${columns}`);
+  const byId = indexById(side, at, roles.id);
+  const used = new Uint8Array(side.rows.length);
+  const problems = merged.problems.slice();
+  let problemsTotal = merged.problemsTotal;
+  const keep: number[] = [];
+  const names: string[] = [];
+  for (let r = 0; r < merged.rows; r++) {
+    const id = merged.ids[r];
+    const labelsRow = byId.get(id);
+    const label = labelsRow === undefined ? '' : (side.rows[labelsRow][labelAt] ?? '').trim();
+    if (labelsRow !== undefined) used[labelsRow] = 1;
+    if (labelsRow !== undefined && label !== '') {
+      keep.push(r);
+      names.push(label);
+      continue;
+    }
+    const problem =
+      labelsRow === undefined
+        ? { file, line: null, column: roles.id, message: `id '${id}' has no row in ${side.file}` }
+        : { file: side.file, line: side.firstLine + labelsRow, column: roles.label, message: `the label of id '${id}' is missing` };
+    if (badRows === 'stop') throw new DataError(problem.file, `${problem.message}; fix the file, or load with bad rows skipped to list them all`, problem.line, problem.column);
+    if (problems.length < PROBLEM_CAP) problems.push(problem);
+    problemsTotal++;
+  }
+  const classNames = [...new Set(names)].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const code = new Map(classNames.map((n, c) => [n, c]));
+  const labels = Int32Array.from(names, (n) => code.get(n)!);
+  const unmatched = unmatchedRows(side, at, used);
+  if (keep.length === merged.rows) return { merged: { ...merged, classNames, labels }, unmatched };
+  // Rows dropped: move the kept ones up and recompute the moments over them.
+  const accumulator = new MomentAccumulator(d);
+  keep.forEach((r, to) => {
+    if (r !== to) features.copyWithin(to * d, r * d, (r + 1) * d);
+    accumulator.addRow(features, to * d);
+  });
+  const dropped = merged.rows - keep.length;
+  return {
+    merged: {
+      ...merged,
+      rows: keep.length,
+      classNames,
+      labels,
+      ids: keep.map((r) => merged.ids![r]),
+      texts: merged.texts.map((t) => keep.map((r) => t[r])),
+      groupCodes: merged.groupCodes ? Int32Array.from(keep, (r) => merged.groupCodes![r]) : null,
+      moments: accumulator.moments(),
+      problems,
+      problemsTotal,
+      skippedTotal: merged.skippedTotal + dropped,
+    },
+    unmatched,
+  };
+}
+
+/**
+ * Puts the labels file's rows in the matrix's row order by id: row i gets the labels row whose id column
+ * holds ids[i], or an empty row when none does.
+ */
+function joinSideById(path: string, rows: number, side: SideTable, idColumn: string | null): { rows: (string | null)[][]; join: NpyJoin } {
+  const file = basename(path);
+  const columns = side.names.map((n) => `'${n}'`).join(', ');
+  if (idColumn === null) throw new DataError(side.file, `joining by id needs the column of ${side.file} that holds the ids; choose it as the id column (the columns are ${columns})`);
+  const at = side.names.indexOf(idColumn);
+  if (at < 0) throw new DataError(side.file, `there is no id column '${idColumn}' to join by; the columns are ${columns}`);
+  const { idsFile, ids } = readNpyIds(path, rows, file, side.file);
+  const byId = indexById(side, at, idColumn);
+  const used = new Uint8Array(side.rows.length);
+  const joined = ids.map((id) => {
+    const r = byId.get(id);
+    if (r === undefined) return [];
+    used[r] = 1;
+    const row = side.rows[r].slice();
+    row[at] = id;
+    return row;
+  });
+  return { rows: joined, join: { idsFile, labelsFile: side.file, ids, unmatched: unmatchedRows(side, at, used) } };
 }
 
 /** Reads and checks the header (and the labels file), checks memory, resolves roles. */
@@ -713,11 +912,18 @@ function planNpyLoad(path: string, roles: RoleAssignment, labelsPath: string | u
   const { header, size } = readNpyHead(path);
   checkMemory(file, header.rows, header.cols, availableBytes);
   let side: SideTable | null = null;
+  let sideRows: (string | null)[][] | null = null;
+  let join: NpyJoin | null = null;
   if (labelsPath !== undefined) {
-    if (joinBy === 'id') throw new DataError(file, 'an .npy matrix has no ids to join by; join the labels file by row order');
     side = readSideTable(labelsPath);
-    if (side.rows.length !== header.rows) {
-      throw new DataError(side.file, `has ${side.rows.length} rows but ${file} has ${header.rows}; joined by row order they must match`);
+    if (joinBy === 'id') {
+      if (formatOf(labelsPath) === 'npy') throw new DataError(side.file, 'a labels .npy holds no ids to join by; join it by row order, or give the labels as CSV, TSV or JSON Lines with an id column');
+      ({ rows: sideRows, join } = joinSideById(path, header.rows, side, roles.id));
+    } else {
+      if (side.rows.length !== header.rows) {
+        throw new DataError(side.file, `has ${side.rows.length} rows but ${file} has ${header.rows}; joined by row order they must match`);
+      }
+      sideRows = side.rows;
     }
   }
   const columns: ColumnInfo[] = [
@@ -725,12 +931,12 @@ function planNpyLoad(path: string, roles: RoleAssignment, labelsPath: string | u
     ...(side?.columns.map((c, i) => ({ ...c, index: i + 1 })) ?? []),
   ];
   const plan = resolveRoles(columns, { ...roles, features: ['features'] }, side && roles.label !== null ? side.file : file);
-  return { file, header, sizeBytes: size, inPlace: npyInPlace(header), columns, plan: { ...plan, file }, side: side?.rows ?? null };
+  return { file, header, sizeBytes: size, inPlace: npyInPlace(header), columns, plan: { ...plan, file }, side: sideRows, join };
 }
 
 export function planNpy(task: { path: string; roles: RoleAssignment; labelsPath?: string; joinBy?: JoinBy; availableBytes?: number }): NpyPlan {
-  const { header, sizeBytes, inPlace, columns, plan, side } = planNpyLoad(task.path, task.roles, task.labelsPath, task.joinBy, task.availableBytes);
-  return { header, sizeBytes, inPlace, columns, plan, side };
+  const { header, sizeBytes, inPlace, columns, plan, side, join } = planNpyLoad(task.path, task.roles, task.labelsPath, task.joinBy, task.availableBytes);
+  return { header, sizeBytes, inPlace, columns, plan, side, join };
 }
 
 /**
@@ -789,8 +995,26 @@ export function hashNpyBytes(task: { path: string; bytes: Uint8Array; progress: 
 }
 
 /** Rows [start, end) of an .npy matrix already in shared memory: validation and moments, as a task. */
-export function parseNpyChunk(task: { plan: ColumnPlan; dims: number; features: Float32Array; side: (string | null)[][] | null; badRows: BadRowPolicy; start: number; end: number }): ChunkResult {
-  return parseNpyRows(task.plan, task.dims, task.features, task.side, task.badRows, task.start, task.end);
+export function parseNpyChunk(task: {
+  plan: ColumnPlan;
+  dims: number;
+  features: Float32Array;
+  side: (string | null)[][] | null;
+  join: NpyJoin | null;
+  badRows: BadRowPolicy;
+  start: number;
+  end: number;
+  /** The shared WebAssembly memory `features` lies in, and where this task's moments may keep their state. */
+  memory?: SharedWasmMemory;
+  scratch?: number;
+}): ChunkResult {
+  if (task.memory && task.scratch !== undefined && !task.side) {
+    // The same buffer as task.features, seen through the memory the kernel imports.
+    const kernel = momentKernel(task.memory);
+    const features = new Float32Array(kernel.buffer, task.features.byteOffset, task.features.length);
+    return parseNpyRows(task.plan, task.dims, features, null, task.badRows, task.start, task.end, null, { kernel, offset: task.scratch });
+  }
+  return parseNpyRows(task.plan, task.dims, task.features, task.side, task.badRows, task.start, task.end, task.join);
 }
 
 // ----------------------------------------------------------------------------------------- Parquet
@@ -891,8 +1115,8 @@ export async function previewFile(task: { path: string; progressPort?: MessagePo
 // ------------------------------------------------------------------------------------------- load
 
 /** The pass over rows [start, end) of the loaded matrix (histograms, row hashes), as a task for the host. */
-export function finishTable(task: { features: Float32Array; start: number; end: number; dims: number; min: Float64Array; max: Float64Array }): MatrixFindings {
-  const findings = scanMatrix(task.features, task.start, task.end, task.dims, task.min, task.max);
+export function finishTable(task: { features: Float32Array; start: number; end: number; dims: number; min: Float64Array; max: Float64Array; sample: Int32Array | null }): MatrixFindings {
+  const findings = scanMatrix(task.features, task.start, task.end, task.dims, task.min, task.max, task.sample);
   return moveResult(findings, [findings.histograms, findings.hashes]);
 }
 
@@ -905,7 +1129,8 @@ function noRows(file: string, merged: MergedChunks): void {
 
 /**
  * Loads a whole dataset in this one worker: CSV/TSV (byte-level path when the file has no quotes,
- * papaparse otherwise), JSON Lines, .npy (with a labels file joined by row order) or Parquet.
+ * papaparse otherwise), JSON Lines, .npy (with a labels file joined by row order or by id) or Parquet (a
+ * table may take its labels from a labels file joined by id: joinTableById).
  */
 export async function loadTable(task: {
   path: string;
@@ -916,19 +1141,24 @@ export async function loadTable(task: {
   availableBytes?: number;
   progressPort?: MessagePort;
 }): Promise<IngestedTable> {
-  const { path, roles, badRows } = task;
+  const { path, badRows } = task;
   const file = basename(path);
   const format = formatOf(path);
   const report = progressReporter(task.progressPort);
-  if (task.labelsPath !== undefined && format !== 'npy') {
-    throw new DataError(file, 'a separate labels file goes with an .npy feature matrix; for a table, give the label column itself');
+  const tableJoin = task.labelsPath !== undefined && format !== 'npy';
+  if (tableJoin && task.joinBy !== 'id') {
+    throw new DataError(file, 'a labels file joined by row order goes with an .npy feature matrix; for a table, give the label column itself, or join the labels file by id');
   }
+  // A table joined to a labels file by id loads without labels; joinTableById adds them.
+  const roles = tableJoin ? { ...task.roles, label: null } : task.roles;
   let loaded: { columns: ColumnInfo[]; plan: ColumnPlan; merged: MergedChunks; features: Float32Array; sha256: string; size: number };
+  let unmatched: NpyJoin['unmatched'] | null = null;
 
   if (format === 'npy') {
     const npy = planNpyLoad(path, roles, task.labelsPath, task.joinBy, task.availableBytes);
     const { features, sha256 } = readNpyMatrix(path, npy.header, npy.sizeBytes, report);
-    const part = parseNpyRows(npy.plan, npy.header.cols, features, npy.side, badRows, 0, npy.header.rows);
+    const part = parseNpyRows(npy.plan, npy.header.cols, features, npy.side, badRows, 0, npy.header.rows, npy.join);
+    unmatched = npy.join?.unmatched ?? null;
     loaded = { columns: npy.columns, plan: npy.plan, merged: mergeChunks([part]), features, sha256, size: npy.sizeBytes };
   } else if (format === 'parquet') {
     const parquet = await openParquet(path);
@@ -967,12 +1197,19 @@ export async function loadTable(task: {
     loaded = { columns: csv.columns, plan: csv.plan, merged: mergeChunks([part]), features, sha256: csv.sha256, size: csv.sizeBytes };
   }
 
-  const { columns, plan, merged, features } = loaded;
+  const { columns, plan, features } = loaded;
+  let { merged } = loaded;
   noRows(file, merged);
+  if (tableJoin) {
+    ({ merged, unmatched } = joinTableById(file, merged, features, plan.featureNames.length, task.labelsPath!, task.roles, badRows));
+    noRows(file, merged);
+  }
   report(0.9, 'summarizing');
   const d = plan.featureNames.length;
-  const findings = scanMatrix(features, 0, merged.rows, d, merged.moments.min, merged.moments.max);
+  const findings = scanMatrix(features, 0, merged.rows, d, merged.moments.min, merged.moments.max, histogramSample(merged.rows));
   const result = assemble(format, columns, plan, merged, features, findings, loaded.sha256, loaded.size);
+  if (unmatched) result.validation.unmatchedLabelRows = unmatched;
+  if (tableJoin) result.labelColumn = task.roles.label;
   report(1, 'done');
   return moveResult(result, [result.labels, ...(result.group ? [result.group.codes] : [])]);
 }

@@ -54,14 +54,26 @@ export interface RoleAssignment {
 /** Bad rows (ragged, non-numeric feature, missing label…) either stop the load or are skipped and listed. */
 export type BadRowPolicy = 'stop' | 'skip';
 
-/** How a separate labels file lines up with the feature rows. */
+/**
+ * How a separate labels file (CSV, TSV, JSON Lines; for 'row' also a 1-D integer .npy) lines up with the
+ * feature rows:
+ * - 'row' (.npy features only): row i of the labels file labels row i of the matrix (the counts must match);
+ * - 'id', .npy features: the matrix's row ids are in a text file beside it, `<name>.ids.txt` for
+ *   `<name>.npy` (one id a line, in row order, unique), each looked up in the labels file's column that the
+ *   id role names (label, text and group roles name labels-file columns too);
+ * - 'id', CSV/TSV/JSON Lines/Parquet features: the id role names the table's id column, each id is looked
+ *   up in the labels file's column of the same name, and the label role names the labels file's column.
+ * Joined by id, a feature row whose id has no labels row is a bad row (it stops the load, or is skipped and
+ * listed); an id on two labels rows stops the load; labels rows whose id matches no feature row are
+ * counted in ValidationReport.unmatchedLabelRows.
+ */
 export type JoinBy = 'row' | 'id';
 
 export interface LoadRequest {
   path: string;
   roles: RoleAssignment;
   badRows: BadRowPolicy;
-  /** A CSV/TSV/JSONL/.npy file with labels (and optionally ids/text) for the rows of `path`. */
+  /** A CSV/TSV/JSONL/.npy file with labels (and optionally ids/text) for the rows of `path`; see JoinBy. */
   labelsPath?: string;
   joinBy?: JoinBy;
 }
@@ -125,6 +137,11 @@ export interface ValidationReport {
    * since it would make every row unique. Groups are 0-based row indices, up to 20 groups of up to 10 rows.
    */
   exactDuplicateRows: { count: number; groups: number[][] };
+  /**
+   * With a labels file joined by id: its rows whose id no feature row has (they are left out of the
+   * dataset); examples are ids, up to 20. Absent otherwise.
+   */
+  unmatchedLabelRows?: { file: string; count: number; examples: string[] };
   labelCardinality: number;
   classBalance: { name: string; count: number }[];
   /** The first `PROBLEM_CAP` problems in file order; `problemsTotal` counts all of them. */
@@ -140,6 +157,12 @@ export interface Histogram {
   counts: number[];
 }
 
+/**
+ * One column of the overview. Everything is exact over every loaded row (count, missing, min, max, mean,
+ * std, the constant-column flag in the validation report) except a feature's histogram: up to 20,000 rows
+ * it counts every row; beyond, a seeded uniform sample of 20,000 rows (the same rows on every load of the
+ * same data), and `histogramRows` says how many rows it counted. Its edges still span the exact min and max.
+ */
 export interface ColumnSummary {
   name: string;
   kind: ColumnKind;
@@ -155,5 +178,12 @@ export interface ColumnSummary {
   std: number | null;
   /** Non-numeric columns: distinct values. */
   distinct: number | null;
+  /** A feature's histogram; its counts add up to `histogramRows`. */
   histogram: Histogram | null;
+  /**
+   * Rows the histogram counted: `count` when the dataset has up to 20,000 rows, otherwise a seeded uniform
+   * sample of 20,000 of them (show "sampled" in the UI when it is less than `count`). Absent in summaries
+   * from before sampling (they counted every row) and for columns without a histogram.
+   */
+  histogramRows?: number;
 }

@@ -16,6 +16,17 @@ const ctx = { signal: new AbortController().signal, progress() {} };
 const roles = (over: Partial<RoleAssignment> = {}): RoleAssignment => ({ label: 'label', id: null, features: null, text: [], group: null, ...over });
 const fixture = (path: string) => new URL(`../fixtures/${path}`, import.meta.url).pathname;
 
+/** The bytes of a version 1.0 .npy of little-endian float32 in C order. */
+function npyBytes(matrix: Float32Array, rows: number, d: number): Buffer {
+  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows}, ${d}), }`;
+  const padded = dict.padEnd(Math.ceil((10 + dict.length + 1) / 64) * 64 - 11, ' ') + '\n';
+  const head = Buffer.alloc(10 + padded.length);
+  head.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
+  head.writeUInt16LE(padded.length, 8);
+  head.write(padded, 10, 'latin1');
+  return Buffer.concat([head, Buffer.from(matrix.buffer, matrix.byteOffset, matrix.byteLength)]);
+}
+
 describe('dataset ingest', () => {
   let host: Host;
   let single: Host;
@@ -82,6 +93,7 @@ describe('dataset ingest', () => {
     expect(fast.validation).toMatchObject({ rows: 5000, rowsRead: 5000, rowsSkipped: 0, problemsTotal: 0, labelCardinality: 3 });
     expect(fast.summaries[0]).toMatchObject({ name: 'a', count: 5000, histogram: { edges: expect.any(Array), counts: expect.any(Array) } });
     expect(fast.summaries[0].histogram!.counts.reduce((s, c) => s + c, 0)).toBe(5000);
+    expect(fast.summaries[0].histogramRows).toBe(5000);
   });
 
   it('reads a BOM, CRLF, quoted commas, quotes and newlines; names lines after a multi-line field', async () => {
@@ -138,22 +150,16 @@ describe('dataset ingest', () => {
     expect(inPlace.dataset.features.buffer).toBeInstanceOf(SharedArrayBuffer);
   });
 
-  it('loads a float32 .npy the same bit for bit through the parallel path and one thread, with bad rows and duplicates', async () => {
+  // 8 features: the parallel path's moments run as WebAssembly SIMD on the shared memory; 7: as scalar JS.
+  it.each([7, 8])('loads a float32 .npy the same bit for bit through the parallel path and one thread, with bad rows and duplicates (%i features)', async (d) => {
     const rows = 1000;
-    const d = 7;
     const matrix = Float32Array.from({ length: rows * d }, (_, k) => Math.sin(k * 0.61) * 100 + (k % d));
     matrix.copyWithin(40 * d, 10 * d, 11 * d); // row 40 duplicates row 10
     matrix.copyWithin(900 * d, 10 * d, 11 * d); // and so does row 900, in the other half
     matrix[0 * d + 3] = NaN; // the very first row: the moments' shift comes from row 1
     matrix[500 * d + 6] = Infinity; // the first row of the second range
     matrix[777 * d + 0] = -Infinity;
-    const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows}, ${d}), }`;
-    const padded = dict.padEnd(Math.ceil((10 + dict.length + 1) / 64) * 64 - 11, ' ') + '\n';
-    const head = Buffer.alloc(10 + padded.length);
-    head.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
-    head.writeUInt16LE(padded.length, 8);
-    head.write(padded, 10, 'latin1');
-    const path = file('m.npy', Buffer.concat([head, Buffer.from(matrix.buffer)]));
+    const path = file('m.npy', npyBytes(matrix, rows, d));
     const labels = file('m-labels.csv', 'label,note\n' + Array.from({ length: rows }, (_, i) => `${i === 600 ? '' : `c${i % 3 === 1 ? 1 : 0}`},n`).join('\n') + '\n');
     for (const over of [{ roles: roles({ label: null }) }, { labelsPath: labels }]) {
       const request = { ...over, badRows: 'skip' as BadRowPolicy };
@@ -175,6 +181,98 @@ describe('dataset ingest', () => {
       });
     }
     await expect(load(path, { roles: roles({ label: null }) })).rejects.toThrow("m.npy, line 1, column 'features': feature values must be finite, found 'NaN'");
+  });
+
+  describe('an .npy matrix with a labels file joined by id (ids in <name>.ids.txt)', () => {
+    const d = 2;
+    const rows = 5;
+    const matrix = Float32Array.from({ length: rows * d }, (_, k) => k + 0.5);
+    const byId = (over: Partial<LoadRequest> = {}) => ({ roles: roles({ id: 'id' }), joinBy: 'id' as const, ...over });
+
+    it('looks each row up by its id (both paths agree) and counts labels rows that match nothing', async () => {
+      const path = file('j.npy', npyBytes(matrix, rows, d));
+      file('j.ids.txt', 'r1\nr2\nr3\nr4\nr5\n');
+      // Shuffled, and with two rows for ids the matrix does not have.
+      const labels = file('j-labels.csv', 'id,label,note\nr3,c,n3\nzz,x,n\nr1,a,n1\nr5,a,n5\nr2,b,n2\nyy,x,n\nr4,b,n4\n');
+      for (const on of [host, single]) {
+        const loaded = await load(path, byId({ labelsPath: labels, roles: roles({ id: 'id', text: ['note'] }) }), {}, on);
+        expect(loaded.dataset.ids).toEqual(['r1', 'r2', 'r3', 'r4', 'r5']);
+        expect(loaded.dataset.summary.classNames).toEqual(['a', 'b', 'c']);
+        expect(Array.from(loaded.dataset.labels)).toEqual([0, 1, 2, 1, 0]);
+        expect(loaded.textColumns).toEqual([{ column: 'note', values: ['n1', 'n2', 'n3', 'n4', 'n5'] }]);
+        expect(Array.from(loaded.dataset.features)).toEqual(Array.from(matrix));
+        expect(loaded.validation.unmatchedLabelRows).toEqual({ file: 'j-labels.csv', count: 2, examples: ['zz', 'yy'] });
+      }
+    });
+
+    it('a feature id with no labels row stops the load naming both files and the id, or is skipped and listed', async () => {
+      const path = file('k.npy', npyBytes(matrix, rows, d));
+      file('k.ids.txt', 'r1\nr2\nr3\nr4\nr5');
+      const labels = file('k-labels.jsonl', ['r1', 'r2', 'r4', 'r5'].map((id) => JSON.stringify({ id, label: 'a' })).join('\n') + '\n');
+      await expect(load(path, byId({ labelsPath: labels }))).rejects.toThrow("k.npy, line 3: id 'r3' (from k.ids.txt) has no row in k-labels.jsonl; fix the file, or load with bad rows skipped");
+      for (const on of [host, single]) {
+        const loaded = await load(path, byId({ labelsPath: labels, badRows: 'skip' }), {}, on);
+        expect(loaded.dataset.ids).toEqual(['r1', 'r2', 'r4', 'r5']);
+        expect(loaded.validation).toMatchObject({ rows: 4, rowsRead: 5, skippedLines: [3], unmatchedLabelRows: { count: 0, examples: [] } });
+        expect(loaded.validation.problems).toEqual([{ file: 'k.npy', line: 3, column: null, message: "id 'r3' (from k.ids.txt) has no row in k-labels.jsonl" }]);
+      }
+    });
+
+    it('refuses duplicate ids in the labels file or the ids file, a missing ids file, and no id column', async () => {
+      const path = file('m2.npy', npyBytes(matrix, rows, d));
+      const labels = file('m2-labels.csv', 'id,label\nr1,a\nr2,b\nr3,a\nr2,a\nr4,a\nr5,b\n');
+      await expect(load(path, byId({ labelsPath: labels }))).rejects.toThrow(/m2\.npy: joining m2-labels\.csv by id needs the ids of this matrix's rows in m2\.ids\.txt beside it/);
+      file('m2.ids.txt', 'r1\nr2\nr3\nr4\nr5\n');
+      await expect(load(path, byId({ labelsPath: labels }))).rejects.toThrow("m2-labels.csv, line 5, column 'id': id 'r2' appears twice (lines 3 and 5); each id may have one row of labels");
+      const good = file('m2-good.csv', 'id,label\nr1,a\nr2,b\nr3,a\nr4,a\nr5,b\n');
+      await expect(load(path, byId({ labelsPath: good, roles: roles() }))).rejects.toThrow("m2-good.csv: joining by id needs the column of m2-good.csv that holds the ids; choose it as the id column (the columns are 'id', 'label')");
+      file('m2.ids.txt', 'r1\nr2\nr3\nr1\nr5\n');
+      await expect(load(path, byId({ labelsPath: good }))).rejects.toThrow("m2.ids.txt, line 4: id 'r1' appears twice (lines 1 and 4)");
+      file('m2.ids.txt', 'r1\nr2\n');
+      await expect(load(path, byId({ labelsPath: good }))).rejects.toThrow('m2.ids.txt: has 2 ids but m2.npy has 5 rows');
+      await expect(load(path, byId({ labelsPath: fixture('npy/vector-le-i8.npy') }))).rejects.toThrow('vector-le-i8.npy: a labels .npy holds no ids to join by');
+    });
+  });
+
+  describe('a table with an id column and a labels file joined by id', () => {
+    const table = 'id,x,y,note\nr1,1,10,a\nr2,2,20,b\nr3,3,30,c\nr4,4,40,d\n';
+    const byId = (labelsPath: string, over: Partial<LoadRequest> = {}) => ({ labelsPath, joinBy: 'id' as const, roles: roles({ id: 'id', features: ['x', 'y'], text: ['note'] }), ...over });
+
+    it('labels each row by its id and counts labels rows that match nothing', async () => {
+      const path = file('t.csv', table);
+      const labels = file('t-labels.tsv', 'label\tid\nb\tr2\na\tr1\nz\tgone\nb\tr4\na\tr3\n');
+      const loaded = await load(path, byId(labels));
+      expect(loaded.dataset.ids).toEqual(['r1', 'r2', 'r3', 'r4']);
+      expect(loaded.dataset.summary).toMatchObject({ rows: 4, classNames: ['a', 'b'], labelColumn: 'label' });
+      expect(Array.from(loaded.dataset.labels)).toEqual([0, 1, 0, 1]);
+      expect(loaded.validation.unmatchedLabelRows).toEqual({ file: 't-labels.tsv', count: 1, examples: ['gone'] });
+      expect(loaded.validation.classBalance).toEqual([{ name: 'a', count: 2 }, { name: 'b', count: 2 }]);
+    });
+
+    it('a row whose id has no labels row stops the load, or is dropped with the moments over the rows kept', async () => {
+      const path = file('u.jsonl', ['r1', 'r2', 'r3', 'r4'].map((id, i) => JSON.stringify({ id, x: i + 1, y: 10 * (i + 1), note: 'n' })).join('\n') + '\n');
+      const labels = file('u-labels.csv', 'id,label\nr1,a\nr2,b\nr4,a\n');
+      await expect(load(path, byId(labels))).rejects.toThrow("u.jsonl, column 'id': id 'r3' has no row in u-labels.csv; fix the file, or load with bad rows skipped");
+      const loaded = await load(path, byId(labels, { badRows: 'skip' }));
+      expect(loaded.dataset.ids).toEqual(['r1', 'r2', 'r4']);
+      expect(Array.from(loaded.dataset.features)).toEqual([1, 10, 2, 20, 4, 40]);
+      expect(loaded.textColumns[0].values).toEqual(['n', 'n', 'n']);
+      expect(loaded.validation).toMatchObject({ rows: 3, rowsRead: 4, rowsSkipped: 1, problemsTotal: 1 });
+      expect(loaded.validation.problems).toEqual([{ file: 'u.jsonl', line: null, column: 'id', message: "id 'r3' has no row in u-labels.csv" }]);
+      expect(loaded.summaries[0]).toMatchObject({ name: 'x', count: 3, min: 1, max: 4, histogramRows: 3 });
+      expect(loaded.summaries[0].mean).toBeCloseTo(7 / 3, 12);
+    });
+
+    it('refuses duplicate ids in the labels file, a table without an id column, and a join by row order', async () => {
+      const path = file('v.csv', table);
+      const dup = file('v-labels.csv', 'id,label\nr1,a\nr2,b\nr1,b\n');
+      await expect(load(path, byId(dup))).rejects.toThrow("v-labels.csv, line 4, column 'id': id 'r1' appears twice (lines 2 and 4); each id may have one row of labels");
+      const good = file('v-good.csv', 'id,label\nr1,a\nr2,b\nr3,a\nr4,b\n');
+      await expect(load(path, byId(good, { roles: roles({ features: ['x', 'y'] }) }))).rejects.toThrow("v.csv: joining v-good.csv by id needs this file's id column");
+      const other = file('v-other.csv', 'key,label\nr1,a\n');
+      await expect(load(path, byId(other))).rejects.toThrow("v-other.csv: has no column 'id' (the id column of v.csv) to join by; the columns are 'key', 'label'");
+      await expect(load(path, { ...byId(good), joinBy: 'row' })).rejects.toThrow('v.csv: a labels file joined by row order goes with an .npy feature matrix');
+    });
   });
 
   it('loads Parquet (hyparquet) and lists a null feature as missing', async () => {

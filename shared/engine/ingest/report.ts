@@ -4,13 +4,15 @@
  */
 import type { ColumnInfo, ColumnSummary, ColumnValidation, IngestFormat, Role, ValidationReport } from '../../domain/ingest.ts';
 import type { ColumnPlan, MergedChunks } from './chunk.ts';
-import { HISTOGRAM_BINS, featureHistograms, histogramEdges } from './stats.ts';
+import { HISTOGRAM_BINS, addSampledHistograms, featureHistograms, histogramEdges } from './stats.ts';
 
 /** What the pass over (a row range of) the loaded matrix finds: plain data, as it runs in workers. */
 export interface MatrixFindings {
   /** d × bins counts (stats.featureHistograms); ranges merge by adding. */
   histograms: Int32Array;
   bins: number;
+  /** Rows the histograms counted (every row of the range, or the histogram sample's rows in it). */
+  histogramRows: number;
   /** One 52-bit hash of each row's float32 bits (rowHashes). */
   hashes: Float64Array;
 }
@@ -101,14 +103,37 @@ export function groupDuplicateRows(hashes: Float64Array, features: Float32Array,
   return { count, groups: [...groups.values()].slice(0, 20).map((g) => g.slice(0, 10)) };
 }
 
-/** The pass over rows [start, end) of the loaded matrix: histograms over the merged min/max, row hashes. */
-export function scanMatrix(features: Float32Array, start: number, end: number, d: number, min: ArrayLike<number>, max: ArrayLike<number>): MatrixFindings {
-  const range = features.subarray(start * d, end * d);
-  return {
-    histograms: featureHistograms(range, end - start, d, min, max, HISTOGRAM_BINS),
-    bins: HISTOGRAM_BINS,
-    hashes: rowHashes(features, start, end, d),
-  };
+/**
+ * The pass over rows [start, end) of the loaded matrix: histograms over the merged min/max, row hashes.
+ * `sample` (stats.histogramSample of the dataset's rows, or null for every row) picks the rows the
+ * histograms count; its indices are rows of the whole matrix, so ranges of one sample add up.
+ */
+export function scanMatrix(features: Float32Array, start: number, end: number, d: number, min: ArrayLike<number>, max: ArrayLike<number>, sample: Int32Array | null = null): MatrixFindings {
+  let histograms: Int32Array;
+  let histogramRows: number;
+  if (sample) {
+    const from = lowerBound(sample, start);
+    const to = lowerBound(sample, end);
+    histograms = new Int32Array(d * HISTOGRAM_BINS);
+    addSampledHistograms(histograms, features, d, sample, from, to, min, max, HISTOGRAM_BINS);
+    histogramRows = to - from;
+  } else {
+    histograms = featureHistograms(features.subarray(start * d, end * d), end - start, d, min, max, HISTOGRAM_BINS);
+    histogramRows = end - start;
+  }
+  return { histograms, bins: HISTOGRAM_BINS, histogramRows, hashes: rowHashes(features, start, end, d) };
+}
+
+/** The first index of the increasing `values` whose value is ≥ `x`. */
+function lowerBound(values: Int32Array, x: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Findings of consecutive row ranges merged: histograms added, hashes concatenated. */
@@ -121,7 +146,7 @@ export function mergeFindings(parts: MatrixFindings[]): MatrixFindings {
     hashes.set(p.hashes, at);
     at += p.hashes.length;
   }
-  return { histograms, bins: parts[0].bins, hashes };
+  return { histograms, bins: parts[0].bins, histogramRows: parts.reduce((s, p) => s + p.histogramRows, 0), hashes };
 }
 
 /** Ids that an earlier row already has: how many, and up to 20 of them. */
@@ -241,8 +266,9 @@ export function buildReport(
       mean: present ? moments.mean[j] : null,
       std: rows > 1 ? Math.sqrt(moments.m2[j] / (rows - 1)) : null,
       distinct: null,
-      // A constant feature has one bin holding every row.
-      histogram: edges ? { edges, counts: edges.length === 2 ? [rows] : counts } : null,
+      // A constant feature has one bin holding every row counted.
+      histogram: edges ? { edges, counts: edges.length === 2 ? [findings.histogramRows] : counts } : null,
+      ...(present ? { histogramRows: findings.histogramRows } : {}),
     });
   }
   const other = (column: number, role: Role, distinct: number | null) => {

@@ -9,9 +9,25 @@
  * Variance is the sample variance (n − 1).
  *
  * Histograms: the range is fixed after a first pass — the exact min/max merged from all chunks — and the
- * counts come from a second pass over the loaded matrix, which is in memory anyway. That is exact (no
- * sample can miss an outlier and push values out of range) and costs one read of the matrix.
+ * counts come from a second pass over the loaded matrix, which is in memory anyway, so no value falls
+ * outside the range. The counts are over every row up to HISTOGRAM_SAMPLE_ROWS rows and over a seeded
+ * uniform sample of that many rows beyond (histogramSample): they only draw the overview's sparklines, and
+ * counting every value of a large matrix cost more than the rest of the load's arithmetic together.
  */
+import { Random } from '../random.ts';
+import type { MomentKernel } from '../kernels/moment-kernels.ts';
+
+/**
+ * Where a MomentAccumulator may keep its state for the WebAssembly kernel (kernels/moment-kernels.ts):
+ * MOMENT_SCRATCH_FLOATS(d) float64 at byte `offset` (a multiple of 16) of the kernel's memory.
+ */
+export interface MomentScratch {
+  kernel: MomentKernel;
+  offset: number;
+}
+
+/** The float64 values a MomentAccumulator keeps in a MomentScratch: the shift and two states of four arrays. */
+export const MOMENT_SCRATCH_FLOATS = (d: number): number => 9 * d;
 
 /** Serializable moments of d features over n rows. */
 export interface Moments {
@@ -33,13 +49,58 @@ export class MomentAccumulator {
 
   /** Where addRows works before it commits a block (swapped with the live arrays when the block is clean). */
   private next: { sum: Float64Array; sumSq: Float64Array; min: Float64Array; max: Float64Array } | null = null;
+  /** The WebAssembly kernel, when the state lives in its memory (d a multiple of 4). */
+  private readonly kernel: MomentKernel | null = null;
 
-  constructor(private readonly d: number) {
-    this.shift = new Float64Array(d);
-    this.sum = new Float64Array(d);
-    this.sumSq = new Float64Array(d);
-    this.min = new Float64Array(d).fill(Infinity);
-    this.max = new Float64Array(d).fill(-Infinity);
+  /**
+   * With `scratch` (and d a multiple of 4), addRows on values in the kernel's memory runs the WebAssembly
+   * SIMD kernel, with the same results bit for bit.
+   */
+  constructor(
+    private readonly d: number,
+    scratch?: MomentScratch,
+  ) {
+    if (scratch && d > 0 && d % 4 === 0) {
+      const all = new Float64Array(scratch.kernel.buffer, scratch.offset, MOMENT_SCRATCH_FLOATS(d));
+      const slot = (k: number) => ({ sum: all.subarray(k, k + d), sumSq: all.subarray(k + d, k + 2 * d), min: all.subarray(k + 2 * d, k + 3 * d), max: all.subarray(k + 3 * d, k + 4 * d) });
+      all.fill(0);
+      this.kernel = scratch.kernel;
+      this.shift = all.subarray(0, d);
+      ({ sum: this.sum, sumSq: this.sumSq, min: this.min, max: this.max } = slot(d));
+      this.next = slot(5 * d);
+    } else {
+      this.shift = new Float64Array(d);
+      this.sum = new Float64Array(d);
+      this.sumSq = new Float64Array(d);
+      this.min = new Float64Array(d);
+      this.max = new Float64Array(d);
+    }
+    this.min.fill(Infinity);
+    this.max.fill(-Infinity);
+  }
+
+  /** Whether addRows runs as WebAssembly (on values in the kernel's memory). */
+  get simd(): boolean {
+    return this.kernel !== null;
+  }
+
+  /** addRows through the kernel: `values` lies in its memory. */
+  private addRowsWasm(kernel: MomentKernel, values: Float32Array, offset: number, rows: number): boolean {
+    const { d } = this;
+    const next = this.next!;
+    kernel.moments(values.byteOffset + offset * 4, rows, d * 4, d / 4, this.shift.byteOffset, this.sum.byteOffset, next.sum.byteOffset, d * 8);
+    for (let j = 0; j < d; j++) {
+      const s = next.sum[j];
+      if (s - s !== 0 || next.min[j] === -Infinity || next.max[j] === Infinity) return false;
+    }
+    const { sum, sumSq, min, max } = this;
+    this.sum = next.sum;
+    this.sumSq = next.sumSq;
+    this.min = next.min;
+    this.max = next.max;
+    this.next = { sum, sumSq, min, max };
+    this.n += rows;
+    return true;
   }
 
   /**
@@ -53,6 +114,7 @@ export class MomentAccumulator {
   addRows(values: Float32Array, offset: number, rows: number): boolean {
     const { d, shift } = this;
     if (this.n === 0) throw new Error('MomentAccumulator.addRows: add a first row with addRow');
+    if (this.kernel && values.buffer === this.kernel.buffer) return this.addRowsWasm(this.kernel, values, offset, rows);
     const next = (this.next ??= { sum: new Float64Array(d), sumSq: new Float64Array(d), min: new Float64Array(d), max: new Float64Array(d) });
     const { sum, sumSq, min, max } = this;
     const span = rows * d;
@@ -217,6 +279,69 @@ export function featureHistograms(
     }
   }
   return counts;
+}
+
+/** Rows the histograms count at most; a larger dataset's histograms count a sample of this many rows. */
+export const HISTOGRAM_SAMPLE_ROWS = 20_000;
+const HISTOGRAM_SEED = 0x41535359; // 'ASSY'
+
+/**
+ * The rows the histograms count: null when `rows` ≤ `cap` (every row), otherwise `cap` row indices drawn
+ * uniformly without replacement (Knuth's selection sampling, Algorithm S) with a fixed seed, in increasing
+ * order. The same `rows` always gives the same sample, whatever the format or the number of threads.
+ * @example histogramSample(5) → null; histogramSample(100_000).length → 20000
+ */
+export function histogramSample(rows: number, cap: number = HISTOGRAM_SAMPLE_ROWS): Int32Array | null {
+  if (rows <= cap) return null;
+  const random = new Random(HISTOGRAM_SEED);
+  const sample = new Int32Array(cap);
+  let taken = 0;
+  for (let i = 0; i < rows && taken < cap; i++) {
+    // Take row i with probability (still needed) / (still left).
+    if ((rows - i) * random.uniform() < cap - taken) sample[taken++] = i;
+  }
+  return sample;
+}
+
+/**
+ * featureHistograms over the rows `at[from…to)` of the row-major matrix (rows × d) only, added into `counts`
+ * (d × bins).
+ */
+export function addSampledHistograms(
+  counts: Int32Array,
+  features: Float32Array,
+  d: number,
+  at: Int32Array,
+  from: number,
+  to: number,
+  min: ArrayLike<number>,
+  max: ArrayLike<number>,
+  bins: number = HISTOGRAM_BINS,
+): void {
+  const scale = new Float64Array(d);
+  const low = new Float64Array(d);
+  for (let j = 0; j < d; j++) {
+    low[j] = min[j];
+    scale[j] = max[j] > min[j] ? bins / (max[j] - min[j]) : 0;
+  }
+  const last = bins - 1;
+  // As in featureHistograms: two columns per step.
+  const pairs = d - (d % 2);
+  for (let k = from; k < to; k++) {
+    const row = at[k] * d;
+    for (let j = 0; j < pairs; j += 2) {
+      const t0 = (features[row + j] - low[j]) * scale[j];
+      const t1 = (features[row + j + 1] - low[j + 1]) * scale[j + 1];
+      const b0 = t0 >= last ? last : t0 > 0 ? t0 | 0 : 0;
+      const b1 = t1 >= last ? last : t1 > 0 ? t1 | 0 : 0;
+      counts[j * bins + b0]++;
+      counts[(j + 1) * bins + b1]++;
+    }
+    if (pairs < d) {
+      const t = (features[row + pairs] - low[pairs]) * scale[pairs];
+      counts[pairs * bins + (t >= last ? last : t > 0 ? t | 0 : 0)]++;
+    }
+  }
 }
 
 /** The bins + 1 edges of a histogram over [min, max]. */

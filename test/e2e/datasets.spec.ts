@@ -51,6 +51,10 @@ function writeFixtures(dir: string): void {
 
   writeFileSync(join(dir, 'embeddings.npy'), npyBytes(12, 3, (r, d) => r * 0.5 + d));
   writeFileSync(join(dir, 'embeddings-labels.csv'), 'label\n' + Array.from({ length: 12 }, (_, r) => (r < 8 ? 'clean' : 'odd')).join('\n') + '\n');
+  // The same matrix with row ids beside it, and labels keyed by id in another order (join by id).
+  writeFileSync(join(dir, 'keyed.npy'), npyBytes(12, 3, (r, d) => r * 0.5 + d));
+  writeFileSync(join(dir, 'keyed.ids.txt'), Array.from({ length: 12 }, (_, r) => `k${r}`).join('\n') + '\n');
+  writeFileSync(join(dir, 'keyed-labels.csv'), 'key,label\n' + Array.from({ length: 12 }, (_, i) => 11 - i).map((r) => `k${r},${r < 3 ? 'a' : r < 7 ? 'b' : 'c'}`).join('\n') + '\n');
 
   // Line 8 (data row 7) has a non-number in the feature column f1.
   const bad = ['id,label,f1,f2'];
@@ -174,6 +178,21 @@ test('chooses a CSV and a .npy with a labels file, sets roles, and shows the ove
   await expect(page.getByTestId('overview-shape')).toHaveText('12 × 3');
   await expect(page.getByTestId('class-balance')).toHaveAttribute('data-classes', '2');
   await expect(page.getByTestId('validation-report')).toBeVisible();
+
+  // A .npy whose labels file is keyed by id, in another order: lined up through keyed.ids.txt.
+  await page.getByTestId('go-start').click();
+  await chooseFile(page, app.dir, 'keyed.npy');
+  await dialog.getByTestId('labels-path').fill(join(app.dir, 'keyed-labels.csv'));
+  await dialog.getByTestId('labels-column').selectOption('label');
+  await dialog.getByTestId('labels-join').selectOption('id');
+  await dialog.getByTestId('labels-id-column').selectOption('key');
+  await dialog.getByTestId('import-load').click();
+  await expect(page.getByTestId('overview-shape')).toHaveText('12 × 3');
+  await expect(page.getByTestId('class-balance')).toHaveAttribute('data-classes', '3');
+  const keyed = (await app.host.listDatasets()).at(-1)!;
+  expect(keyed.classCounts).toEqual([3, 4, 5]);
+  const row = await app.host.getRow({ datasetId: keyed.id, index: 8 });
+  expect([row.id, row.label]).toEqual(['k8', 'c']);
 
   expect(watch.problems).toEqual([]);
 });

@@ -92,7 +92,12 @@ export function ColumnTable({ perColumn, summaries }: { perColumn: ColumnValidat
                   </td>
                   <td>{s?.kind ?? v?.kind}</td>
                   <td>{s?.role ?? v?.role}</td>
-                  <td className="spark-cell">{s?.histogram ? <Sparkline histogram={s.histogram} width={96} height={18} /> : null}</td>
+                  <td
+                    className="spark-cell"
+                    title={s?.histogram && s.histogramRows !== undefined && s.histogramRows < s.count ? `histogram of a uniform sample of ${s.histogramRows.toLocaleString()} rows; the statistics use every row` : undefined}
+                  >
+                    {s?.histogram ? <Sparkline histogram={s.histogram} width={96} height={18} /> : null}
+                  </td>
                   <td className="num">{num(s?.min)}</td>
                   <td className="num">{num(s?.max)}</td>
                   <td className="num">{num(s?.mean)}</td>

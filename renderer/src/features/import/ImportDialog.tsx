@@ -36,7 +36,7 @@ function usePreview(path: string | null): Loaded<FilePreview> | null {
 
 /** Starts loading `request` as a job and remembers it among the recent files. */
 export function loadFile(request: LoadRequest): void {
-  rememberRecent({ path: request.path, roles: request.roles, badRows: request.badRows, labelsPath: request.labelsPath, openedAt: new Date().toISOString() });
+  rememberRecent({ path: request.path, roles: request.roles, badRows: request.badRows, labelsPath: request.labelsPath, joinBy: request.joinBy, openedAt: new Date().toISOString() });
   void startJob(`Open ${baseName(request.path)}`, () => getClient().openDataset(request));
 }
 
@@ -149,6 +149,9 @@ function ImportDialog({ request, onClose }: { request: ImportRequest; onClose: (
   const [labelsChooser, setLabelsChooser] = useState(false);
   const labelsPreview = usePreview(labelsPath.trim() || null);
   const [labelColumn, setLabelColumn] = useState<string | null>(request.roles?.label ?? null);
+  // Join by id: the matrix's row ids come from <name>.ids.txt beside it and are looked up in this column.
+  const [joinBy, setJoinBy] = useState<'row' | 'id'>(request.joinBy ?? 'row');
+  const [labelsIdColumn, setLabelsIdColumn] = useState<string | null>(request.joinBy === 'id' ? (request.roles?.id ?? null) : null);
 
   const ready = preview?.status === 'ready' ? preview.value : null;
   const npy = ready?.format === 'npy';
@@ -165,16 +168,18 @@ function ImportDialog({ request, onClose }: { request: ImportRequest; onClose: (
     );
   }, [labelsReady]);
 
-  const labels: LabelsChoice | null = npy && labelsPath.trim() ? { path: labelsPath.trim(), labelColumn, idColumn: null } : null;
+  const labels: LabelsChoice | null =
+    npy && labelsPath.trim() ? { path: labelsPath.trim(), labelColumn, idColumn: joinBy === 'id' ? labelsIdColumn : null } : null;
+  const joinMissingId = labels !== null && joinBy === 'id' && labelsIdColumn === null;
   const check = ready && roles ? checkRoles(ready.columns, roles, { npy, labels }) : { errors: [], notes: [] };
   const labelsBlocking = labels !== null && labelsPreview?.status !== 'ready';
 
   const load = () => {
-    if (!ready || !roles || check.errors.length > 0 || labelsBlocking) return;
+    if (!ready || !roles || check.errors.length > 0 || labelsBlocking || joinMissingId) return;
     const req: LoadRequest = { path: ready.path, roles: toAssignment(ready.columns, roles, labels), badRows };
     if (labels) {
       req.labelsPath = labels.path;
-      req.joinBy = 'row';
+      req.joinBy = joinBy;
     }
     onClose();
     loadFile(req);
@@ -264,6 +269,31 @@ function ImportDialog({ request, onClose }: { request: ImportRequest; onClose: (
                     </span>
                   </label>
                 )}
+                {labelsReady && (
+                  <label className="field inline">
+                    <span>Line up by</span>
+                    <select data-testid="labels-join" value={joinBy} onChange={(e) => setJoinBy(e.target.value as 'row' | 'id')}>
+                      <option value="row">row order</option>
+                      <option value="id">id (matrix ids from {baseName(request.path).replace(/\.npy$/i, '')}.ids.txt)</option>
+                    </select>
+                    {joinBy === 'id' && (
+                      <select
+                        aria-label="Id column of the labels file"
+                        data-testid="labels-id-column"
+                        value={labelsIdColumn ?? ''}
+                        onChange={(e) => setLabelsIdColumn(e.target.value === '' ? null : e.target.value)}
+                      >
+                        <option value="">choose the id column…</option>
+                        {labelsReady.columns.map((c) => (
+                          <option key={c.index} value={c.name}>
+                            {c.name}
+                          </option>
+                        ))}
+                      </select>
+                    )}
+                  </label>
+                )}
+                {joinMissingId && <p className="error-text small">Choose the labels file's id column to line up by id.</p>}
               </fieldset>
             )}
             <fieldset className="bad-rows">

@@ -155,7 +155,7 @@ export function OpenFileCard() {
                   className="linkish"
                   title={`${r.path}\nopened ${new Date(r.openedAt).toLocaleString()}`}
                   disabled={busy}
-                  onClick={() => openImport({ path: r.path, roles: r.roles, badRows: r.badRows, labelsPath: r.labelsPath })}
+                  onClick={() => openImport({ path: r.path, roles: r.roles, badRows: r.badRows, labelsPath: r.labelsPath, joinBy: r.joinBy })}
                 >
                   <code>{baseName(r.path)}</code>
                 </button>

@@ -2,13 +2,14 @@
  * Recently opened files, kept in this browser's localStorage (per origin: the desktop app and the served mode
  * keep separate lists): the last 10, newest first, each with the roles it was loaded with.
  */
-import type { BadRowPolicy, RoleAssignment } from '../../../../shared/domain/ingest.ts';
+import type { BadRowPolicy, RoleAssignment, JoinBy } from '../../../../shared/domain/ingest.ts';
 
 export interface RecentFile {
   path: string;
   roles: RoleAssignment;
   badRows: BadRowPolicy;
   labelsPath?: string;
+  joinBy?: JoinBy;
   /** ISO time of the load. */
   openedAt: string;
 }

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { BadRowPolicy, RoleAssignment } from '../../../../shared/domain/ingest.ts';
+import type { BadRowPolicy, JoinBy, RoleAssignment } from '../../../../shared/domain/ingest.ts';
 import type { State } from '../../store/store.ts';
 
 /** A file on its way in: the import dialog previews it and lets the analyst confirm roles before loading. */
@@ -9,6 +9,7 @@ export interface ImportRequest {
   roles?: RoleAssignment;
   badRows?: BadRowPolicy;
   labelsPath?: string;
+  joinBy?: JoinBy;
 }
 
 export interface ImportData {

@@ -127,18 +127,31 @@ export function createHost(options: HostOptions): Host {
         exclude[row] = 1;
       }
       const target = resolve(path);
-      const memory = summary.path
+      // Re-reading the source keeps every column and its exact text, but only a CSV/TSV read without skipped
+      // rows lines up row for row with the dataset; everything else is written from memory.
+      const skipped = dataset.report?.validation.rowsSkipped ?? 0;
+      const fromSource = summary.path !== null && (summary.format === 'csv' || summary.format === 'tsv') && skipped === 0;
+      const format = summary.format === 'npy' ? 'npy' : 'csv';
+      if (!fromSource && format === 'csv' && !/\.csv$/i.test(target)) {
+        throw new HostError(
+          'bad-request',
+          `a cleaned copy of '${summary.name}' (${summary.format}${skipped ? `, ${skipped} bad rows skipped at load` : ''}) is written as CSV (id, label, features): give a path ending in .csv`,
+        );
+      }
+      if (format === 'npy' && !/\.npy$/i.test(target)) throw new HostError('bad-request', `a cleaned copy of the .npy matrix '${summary.name}' is a .npy: give a path ending in .npy`);
+      const memory = fromSource
         ? undefined
         : {
-            header: [...(dataset.ids ? ['id'] : []), summary.labelColumn, ...summary.featureNames],
+            format,
+            header: [...(dataset.ids ? [summary.idColumn ?? 'id'] : []), summary.labelColumn ?? 'label', ...summary.featureNames],
             rows: summary.rows,
             dims: summary.dims,
             features: dataset.features,
-            labels: Array.from(dataset.labels, (c) => summary.classNames[c]),
+            labels: summary.labelColumn === null ? null : Array.from(dataset.labels, (c) => summary.classNames[c]),
             ids: dataset.ids,
           };
       return jobs.submit('export', { datasetId, path: target, excluded: excludeRows.length }, (ctx) =>
-        pool.run<CleanedExport>('export', 'writeCleaned', { source: summary.path, target, exclude, memory }, workerOptions(ctx, 'writing')),
+        pool.run<CleanedExport>('export', 'writeCleaned', { source: fromSource ? summary.path : null, target, exclude, memory }, workerOptions(ctx, 'writing')),
       );
     },
     async cancelJob({ jobId }) {

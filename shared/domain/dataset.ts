@@ -52,6 +52,8 @@ export interface CleanedExport {
   rowsExcluded: number;
   /** SHA-256 of the written file. */
   sha256: string;
+  /** Files written beside it (a cleaned .npy's ids and labels, which its old labels file no longer matches). */
+  companions: string[];
 }
 
 /** The validation report and per-column summaries of a loaded file. */

@@ -7,12 +7,17 @@ import type { QuarantineSet } from './slice.ts';
 
 const SHOWN = 100;
 
-/** `/data/train.csv` → `/data/train.cleaned.csv`; empty for data generated in memory (no file to sit beside). */
+/**
+ * `/data/train.csv` → `/data/train.cleaned.csv`, `emb.npy` → `emb.cleaned.npy`; JSON Lines and Parquet are
+ * written as CSV by the host, hence `.cleaned.csv`. Empty for data generated in memory (no file to sit beside).
+ */
 function cleanedPath(source: string | null): string {
   if (!source) return '';
   const dot = source.lastIndexOf('.');
   const slash = Math.max(source.lastIndexOf('/'), source.lastIndexOf('\\'));
-  return dot > slash ? `${source.slice(0, dot)}.cleaned${source.slice(dot)}` : `${source}.cleaned.csv`;
+  const ext = dot > slash ? source.slice(dot) : '';
+  const stem = ext ? source.slice(0, dot) : source;
+  return /^\.(csv|tsv|npy)$/i.test(ext) ? `${stem}.cleaned${ext}` : `${stem}.cleaned.csv`;
 }
 
 /** Has the host write the dataset without the set's rows, and shows what it wrote. */

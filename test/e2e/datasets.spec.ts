@@ -7,22 +7,16 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test as base, expect, type Page } from '@playwright/test';
-import { createHost, type Host } from '../../electron/host/host.ts';
-import { startServedMode, type ServedMode } from '../../electron/serve/server.ts';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
+import type { Host } from '../../electron/host/host.ts';
+import type { ServedMode } from '../../electron/serve/server.ts';
+import { root, watchPage, withServedMode, type PageWatch } from './served-fixture.ts';
 
 interface Served {
   host: Host;
   served: ServedMode;
   /** A fresh folder of data files for this run. */
   dir: string;
-}
-
-interface PageWatch {
-  problems: string[];
 }
 
 /** A .npy v1.0 file of float32 rows × dims, written byte by byte (header padded to 64 bytes). */
@@ -68,22 +62,12 @@ const test = base.extend<{ watch: PageWatch }, { app: Served }>({
     async ({}, use) => {
       const dir = mkdtempSync(join(tmpdir(), 'assay-datasets-'));
       writeFixtures(dir);
-      const host = createHost({ transport: 'served', samplePath: join(root, 'samples', 'backdoor-embeddings.csv'), threads: 2 });
-      const served = await startServedMode({ host, staticDir: join(root, 'dist', 'renderer'), port: 0 });
-      await use({ host, served, dir });
-      await Promise.race([served.close().then(() => host.close()), new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      await withServedMode(({ host, served }) => use({ host, served, dir }));
       rmSync(dir, { recursive: true, force: true });
     },
     { scope: 'worker' },
   ],
-  watch: async ({ page }, use) => {
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    await use({ problems });
-  },
+  watch: watchPage,
 });
 
 /** Opens the chooser from the start screen, browses to `dir` and picks `file`. */

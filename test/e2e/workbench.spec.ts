@@ -5,12 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test as base, expect, type Page } from '@playwright/test';
-import { createHost, type Host } from '../../electron/host/host.ts';
-import { startServedMode, type ServedMode } from '../../electron/serve/server.ts';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
+import type { Host } from '../../electron/host/host.ts';
+import type { ServedMode } from '../../electron/serve/server.ts';
+import { root, watchPage, withServedMode, type PageWatch } from './served-fixture.ts';
 
 interface Served {
   host: Host;
@@ -19,37 +17,9 @@ interface Served {
   origin: string;
 }
 
-interface PageWatch {
-  /** Console errors and uncaught exceptions seen so far on the page. */
-  problems: string[];
-}
-
 const test = base.extend<{ watch: PageWatch }, { app: Served }>({
-  app: [
-    async ({}, use) => {
-      const host = createHost({
-        transport: 'served',
-        samplePath: join(root, 'samples', 'backdoor-embeddings.csv'),
-        threads: 2,
-      });
-      const served = await startServedMode({ host, staticDir: join(root, 'dist', 'renderer'), port: 0 });
-      await use({ host, served, origin: `http://127.0.0.1:${served.port}` });
-      // Bounded teardown: a stuck worker must not hang the run.
-      await Promise.race([
-        served.close().then(() => host.close()),
-        new Promise((resolve) => setTimeout(resolve, 10_000)),
-      ]);
-    },
-    { scope: 'worker' },
-  ],
-  watch: async ({ page }, use) => {
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    await use({ problems });
-  },
+  app: [async ({}, use) => withServedMode(({ host, served }) => use({ host, served, origin: `http://127.0.0.1:${served.port}` })), { scope: 'worker' }],
+  watch: watchPage,
 });
 
 async function plotPoints(page: Page, testId: string): Promise<number> {

@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { expectClose } from '../support/close.ts';
 import type { Matrix } from '../../shared/engine/matrix.ts';
 import { Random } from '../../shared/engine/random.ts';
 import {
@@ -46,20 +47,6 @@ function floats(b64: string): Float32Array {
   return new Float32Array(Uint8Array.from(Buffer.from(b64, 'base64')).buffer);
 }
 
-/** max_i |a_i − b_i| ≤ tol, reporting the worst entry. */
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what: string): void {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  let worst = 0;
-  let at = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const err = Math.abs(actual[i] - expected[i]);
-    if (!(err <= worst)) {
-      worst = err;
-      at = i;
-    }
-  }
-  expect(worst, `${what}: worst error at ${at} (${actual[at]} vs ${expected[at]})`).toBeLessThanOrEqual(tol);
-}
 
 function maxAbs(a: ArrayLike<number>): number {
   let m = 0;

@@ -11,6 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { expectClose } from '../support/close.ts';
 import { FIT_ROWS, queWeights, spectreClass, symmetricEigenQL, topEigenvectors, type SpectreParams } from '../../shared/engine/detectors/spectre.ts';
 import { rowsByClass, type Matrix } from '../../shared/engine/matrix.ts';
 import { Random } from '../../shared/engine/random.ts';
@@ -59,20 +60,6 @@ function maxAbs(a: ArrayLike<number>): number {
   return m;
 }
 
-/** |a − b| ≤ tol · scale elementwise, reporting the worst element. */
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, scale: number, what: string): void {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  let worst = 0;
-  let at = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const err = Math.abs(actual[i] - expected[i]);
-    if (!(err <= worst)) {
-      worst = err;
-      at = i;
-    }
-  }
-  expect(worst, `${what}: worst at ${at} (${actual[at]} vs ${expected[at]})`).toBeLessThanOrEqual(tol * scale);
-}
 
 function upToSign(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
   let s = 0;
@@ -92,16 +79,16 @@ describe('spectreClass against the numpy reference', () => {
       expect(g.reducedDims).toBe(ref.K);
       expect(g.kTried).toEqual(ref.ks);
       expect(g.filterRemoved, 'rows removed by the robust-covariance filter, per k').toEqual(ref.perK.map((p) => p.removed));
-      expectClose(g.queStatistic as number[], ref.perK.map((p) => p.stat), 1e-8, 1, 'QUE statistic per k');
+      expectClose(g.queStatistic as number[], ref.perK.map((p) => p.stat), 1e-8, 'QUE statistic per k', 1);
       expect(g.k).toBe(ref.k);
       expect(g.sigmaPrimeNorm as number).toBeCloseTo(ref.sigmaPrimeNorm, 8);
-      expectClose(out.scores, ref.scores, 1e-8, maxAbs(ref.scores), 'QUE scores');
+      expectClose(out.scores, ref.scores, 1e-8, 'QUE scores', maxAbs(ref.scores));
       const flagged = Array.from(out.ruleFlags!.keys()).filter((i) => out.ruleFlags![i]);
       expect(flagged.length).toBe(ref.budget);
       expect(flagged).toEqual(ref.flagged);
-      expectClose(out.pValues!, ref.pValues, 1e-9, 1, 'p-values');
-      expectClose(upToSign(out.projection!.x, ref.px), ref.px, 1e-6, maxAbs(ref.px), 'projection x');
-      expectClose(upToSign(out.projection!.y, ref.py), ref.py, 1e-6, maxAbs(ref.py) || 1, 'projection y');
+      expectClose(out.pValues!, ref.pValues, 1e-9, 'p-values', 1);
+      expectClose(upToSign(out.projection!.x, ref.px), ref.px, 1e-6, 'projection x', maxAbs(ref.px));
+      expectClose(upToSign(out.projection!.y, ref.py), ref.py, 1e-6, 'projection y', maxAbs(ref.py) || 1);
       expect(out.classTest!.statistic).toBeCloseTo(ref.classTest.statistic, 6);
       expect(out.classTest!.pValue).toBeCloseTo(ref.classTest.pValue, 8);
     });
@@ -110,7 +97,7 @@ describe('spectreClass against the numpy reference', () => {
       const x = matrixOf(fc);
       const out = spectreClass(x, allRows(fc.rows), { ...fc.params, alpha: 1e-9 });
       expect(out.diagnostics.k).toBe(fc.alphaTiny.k);
-      expectClose(out.scores, fc.alphaTiny.mahalanobisOverK, 1e-7, maxAbs(fc.alphaTiny.mahalanobisOverK), 'Mahalanobis / k');
+      expectClose(out.scores, fc.alphaTiny.mahalanobisOverK, 1e-7, 'Mahalanobis / k', maxAbs(fc.alphaTiny.mahalanobisOverK));
     });
   }
 
@@ -118,7 +105,7 @@ describe('spectreClass against the numpy reference', () => {
     const fc = fixtures.cases[0];
     const out = spectreClass(matrixOf(fc), allRows(fc.rows), { ...fc.params, alpha: 500 });
     const px = out.projection!.x;
-    expectClose(out.scores, Array.from(px, (t) => t * t), 1e-6, maxAbs(out.scores), 'score vs x²');
+    expectClose(out.scores, Array.from(px, (t) => t * t), 1e-6, 'score vs x²', maxAbs(out.scores));
   });
 });
 
@@ -128,18 +115,18 @@ describe('QUE weights (eigenvalues of M)', () => {
     const alpha = 4;
     const raw = lambda.map((l) => Math.exp((alpha * (l - 1)) / (3 - 1)));
     const total = raw.reduce((a, b) => a + b);
-    expectClose(queWeights(lambda, alpha), raw.map((r) => r / total), 1e-15, 1, 'weights');
+    expectClose(queWeights(lambda, alpha), raw.map((r) => r / total), 1e-15, 'weights', 1);
   });
 
   it('tend to I/k as α → 0 and to the top direction as α → ∞', () => {
     const lambda = [2.5, 1.5, 1, 0.9];
-    expectClose(queWeights(lambda, 1e-12), [0.25, 0.25, 0.25, 0.25], 1e-12, 1, 'α → 0');
-    expectClose(queWeights(lambda, 1e4), [1, 0, 0, 0], 1e-15, 1, 'α → ∞');
+    expectClose(queWeights(lambda, 1e-12), [0.25, 0.25, 0.25, 0.25], 1e-12, 'α → 0', 1);
+    expectClose(queWeights(lambda, 1e4), [1, 0, 0, 0], 1e-15, 'α → ∞', 1);
   });
 
   it('fall back to I/k when no direction has excess variance (‖Σ′‖ ≤ 1), where the formula would flip sign', () => {
-    expectClose(queWeights([1, 0.8, 0.5], 4), [1 / 3, 1 / 3, 1 / 3], 1e-15, 1, 'weights');
-    expectClose(queWeights([0.9, 0.8], 4), [0.5, 0.5], 1e-15, 1, 'weights');
+    expectClose(queWeights([1, 0.8, 0.5], 4), [1 / 3, 1 / 3, 1 / 3], 1e-15, 'weights', 1);
+    expectClose(queWeights([0.9, 0.8], 4), [0.5, 0.5], 1e-15, 'weights', 1);
     expect(Array.from(queWeights([1.7], 4))).toEqual([1]);
   });
 });
@@ -158,7 +145,7 @@ describe('topEigenvectors (block subspace iteration, d > 2 × (want + 10))', () 
     const got = topEigenvectors(a, d, 20);
     const w = got.vectors.length / d;
     expect(w).toBe(30);
-    expectClose(got.values.subarray(0, 6), [20, 17, 14, 11, 8, 5], 1e-10, 20, 'top eigenvalues');
+    expectClose(got.values.subarray(0, 6), [20, 17, 14, 11, 8, 5], 1e-10, 'top eigenvalues', 20);
     for (let j = 0; j < 6; j++) {
       let c = 0;
       for (let i = 0; i < d; i++) c += got.vectors[i * w + j] * basis[i * d + j];
@@ -288,7 +275,7 @@ describe('symmetricEigenQL (Householder + implicit QL)', () => {
       const b = Float64Array.from({ length: m * m }, () => rng.normal());
       const a = Float64Array.from({ length: m * m }, (_, i) => b[i] + b[(i % m) * m + Math.floor(i / m)]);
       const ql = symmetricEigenQL(a, m);
-      expectClose(ql.values, symmetricEigen(a, m).values, 1e-12, maxAbs(ql.values), `values (m = ${m})`);
+      expectClose(ql.values, symmetricEigen(a, m).values, 1e-12, `values (m = ${m})`, maxAbs(ql.values));
       for (let j = 0; j < m; j++) {
         for (let i = 0; i < m; i++) {
           let s = 0;
@@ -340,7 +327,7 @@ describe('dense product kernels (gemm-kernels.ts)', () => {
       const A = Float64Array.from({ length: M * K }, () => rng.normal());
       const B = Float64Array.from({ length: K * N }, () => rng.normal());
       const got = matmul(A, K, M, K, B, N, N);
-      expectClose(got, naive(A, M, K, B, N), 1e-12, K, `matmul ${M}×${K}·${K}×${N}`);
+      expectClose(got, naive(A, M, K, B, N), 1e-12, `matmul ${M}×${K}·${K}×${N}`, K);
       expect(Array.from(withScalarGemm(() => matmul(A, K, M, K, B, N, N)))).toEqual(Array.from(got));
     }
     for (const [n, d] of [[1, 3], [70, 10], [150, 37]]) {
@@ -352,15 +339,15 @@ describe('dense product kernels (gemm-kernels.ts)', () => {
       const ct = new Float64Array(d * n);
       for (let i = 0; i < n; i++) for (let a = 0; a < d; a++) ct[a * n + i] = c[i * d + a];
       const gram = centredGram(x, rows, mean);
-      expectClose(gram, naive(ct, d, n, c, d), 1e-12, n * 10, `centred Gram ${n}×${d}`);
+      expectClose(gram, naive(ct, d, n, c, d), 1e-12, `centred Gram ${n}×${d}`, n * 10);
       expect(Array.from(withScalarGemm(() => centredGram(x, rows, mean)))).toEqual(Array.from(gram));
       const V = Float64Array.from({ length: d * 5 }, () => rng.normal());
       const V3 = new Float64Array(d * 3);
       for (let a = 0; a < d; a++) for (let j = 0; j < 3; j++) V3[a * 3 + j] = V[a * 5 + j];
-      expectClose(centredProduct(x, rows, mean, V, 5, 3), naive(c, n, d, V3, 3), 1e-12, d * 10, 'centred product');
+      expectClose(centredProduct(x, rows, mean, V, 5, 3), naive(c, n, d, V3, 3), 1e-12, 'centred product', d * 10);
       const w = Float64Array.from({ length: n }, () => rng.normal());
       const wct = Float64Array.from(ct, (v, i) => v * w[i % n]);
-      expectClose(weightedGram(c, n, d, w), naive(wct, d, n, c, d), 1e-12, n * 10, 'weighted Gram');
+      expectClose(weightedGram(c, n, d, w), naive(wct, d, n, c, d), 1e-12, 'weighted Gram', n * 10);
     }
   });
 });

@@ -252,32 +252,7 @@ export function featureHistograms(
   bins: number = HISTOGRAM_BINS,
 ): Int32Array {
   const counts = new Int32Array(d * bins);
-  const scale = new Float64Array(d);
-  const low = new Float64Array(d);
-  for (let j = 0; j < d; j++) {
-    low[j] = min[j];
-    scale[j] = max[j] > min[j] ? bins / (max[j] - min[j]) : 0;
-  }
-  const last = bins - 1;
-  // Values lie in [min, max], so t = (x − low)·scale ≥ 0 and truncation is the floor; the guards keep values
-  // outside the range (callers may pass a narrower one) in the end bins as before. Two columns per step
-  // give the CPU two independent increments to work on.
-  const pairs = d - (d % 2);
-  for (let i = 0; i < rows; i++) {
-    const row = i * d;
-    for (let j = 0; j < pairs; j += 2) {
-      const t0 = (features[row + j] - low[j]) * scale[j];
-      const t1 = (features[row + j + 1] - low[j + 1]) * scale[j + 1];
-      const b0 = t0 >= last ? last : t0 > 0 ? t0 | 0 : 0;
-      const b1 = t1 >= last ? last : t1 > 0 ? t1 | 0 : 0;
-      counts[j * bins + b0]++;
-      counts[(j + 1) * bins + b1]++;
-    }
-    if (pairs < d) {
-      const t = (features[row + pairs] - low[pairs]) * scale[pairs];
-      counts[pairs * bins + (t >= last ? last : t > 0 ? t | 0 : 0)]++;
-    }
-  }
+  addHistograms(counts, features, d, null, 0, rows, min, max, bins);
   return counts;
 }
 
@@ -318,6 +293,21 @@ export function addSampledHistograms(
   max: ArrayLike<number>,
   bins: number = HISTOGRAM_BINS,
 ): void {
+  addHistograms(counts, features, d, at, from, to, min, max, bins);
+}
+
+/** Adds rows `at[k]` (or rows k when `at` is null) for k in [from, to) into `counts` (d × bins). */
+function addHistograms(
+  counts: Int32Array,
+  features: Float32Array,
+  d: number,
+  at: Int32Array | null,
+  from: number,
+  to: number,
+  min: ArrayLike<number>,
+  max: ArrayLike<number>,
+  bins: number,
+): void {
   const scale = new Float64Array(d);
   const low = new Float64Array(d);
   for (let j = 0; j < d; j++) {
@@ -325,10 +315,12 @@ export function addSampledHistograms(
     scale[j] = max[j] > min[j] ? bins / (max[j] - min[j]) : 0;
   }
   const last = bins - 1;
-  // As in featureHistograms: two columns per step.
+  // Values lie in [min, max], so t = (x − low)·scale ≥ 0 and truncation is the floor; the guards keep values
+  // outside the range (callers may pass a narrower one) in the end bins. Two columns per step give the CPU
+  // two independent increments to work on.
   const pairs = d - (d % 2);
   for (let k = from; k < to; k++) {
-    const row = at[k] * d;
+    const row = (at ? at[k] : k) * d;
     for (let j = 0; j < pairs; j += 2) {
       const t0 = (features[row + j] - low[j]) * scale[j];
       const t1 = (features[row + j + 1] - low[j + 1]) * scale[j + 1];

@@ -30,15 +30,18 @@ export function FileChooser({ title, initialFolder, onChoose, onClose }: FileCho
   const [typed, setTyped] = useState('');
   const [picked, setPicked] = useState<string | null>(null);
 
+  const show = useCallback((next: DirectoryListing) => {
+    setListing(next);
+    setTyped(next.path);
+    setPicked(null);
+    setError(null);
+    rememberFolder(next.path);
+  }, []);
+
   const browse = useCallback(async (path: string | null, fallbackHome = false): Promise<boolean> => {
     setLoading(true);
     try {
-      const next = await getClient().listDirectory({ path });
-      setListing(next);
-      setTyped(next.path);
-      setPicked(null);
-      setError(null);
-      rememberFolder(next.path);
+      show(await getClient().listDirectory({ path }));
       return true;
     } catch (err) {
       if (fallbackHome) return browse(null);
@@ -47,7 +50,7 @@ export function FileChooser({ title, initialFolder, onChoose, onClose }: FileCho
     } finally {
       setLoading(false);
     }
-  }, []);
+  }, [show]);
 
   useEffect(() => {
     const start = initialFolder ?? lastFolder();
@@ -70,12 +73,7 @@ export function FileChooser({ title, initialFolder, onChoose, onClose }: FileCho
       return;
     }
     try {
-      const next = await getClient().listDirectory({ path });
-      setListing(next);
-      setTyped(next.path);
-      setPicked(null);
-      setError(null);
-      rememberFolder(next.path);
+      show(await getClient().listDirectory({ path }));
     } catch (err) {
       const message = errorMessage(err);
       // Not a folder: take it as the file to open (the preview says if it cannot be read).

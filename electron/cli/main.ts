@@ -3,11 +3,35 @@
  * Every command takes --json FILE for machine-readable results and exits non-zero with a one-line message
  * on bad input: 2 for a usage error, 1 for data that cannot be processed.
  */
-import { inspectCommand } from './inspect.ts';
-import { scanCommand } from './scan.ts';
+import { auditCommand } from './audit.ts';
+import { certifyCommand } from './certify.ts';
 import { UsageError, type Command } from './command.ts';
+import { driftCommand } from './drift.ts';
+import { influenceCommand } from './influence.ts';
+import { inspectCommand } from './inspect.ts';
+import { keygenCommand } from './keygen.ts';
+import { manifestCommand } from './manifest.ts';
+import { privacyCommand } from './privacy.ts';
+import { reportCommand } from './report.ts';
+import { scanCommand } from './scan.ts';
+import { splitviewCommand } from './splitview.ts';
 
-const COMMANDS: Record<string, Command> = { inspect: inspectCommand, scan: scanCommand };
+/** In the order the help lists them: the data, what is in it, then evidence and its integrity. */
+const COMMANDS: Record<string, Command> = Object.fromEntries(
+  [
+    inspectCommand,
+    scanCommand,
+    influenceCommand,
+    certifyCommand,
+    driftCommand,
+    privacyCommand,
+    manifestCommand,
+    keygenCommand,
+    splitviewCommand,
+    auditCommand,
+    reportCommand,
+  ].map((c) => [c.name, c]),
+);
 
 const HELP = `assay — find poisoned, backdoored or mislabeled rows in training data, offline
 
@@ -30,6 +54,11 @@ async function main(argv: string[]): Promise<number> {
   if (!command) {
     console.error(`assay: unknown command '${name}'. Commands: ${Object.keys(COMMANDS).join(', ')}`);
     return 2;
+  }
+  // Every command's options are described by its usage; a command whose own parser knows --help prints more.
+  if ((rest[0] === '--help' || rest[0] === '-h') && rest.length === 1) {
+    console.log(command.usage);
+    return 0;
   }
   try {
     return await command.run(rest);

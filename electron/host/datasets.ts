@@ -11,6 +11,8 @@ export interface LoadedDataset {
   ids: string[] | null;
   /** Validation report and column summaries of a loaded file; null for generated data. */
   report: DatasetReport | null;
+  /** The group column (role "group" at load: source, annotator…) as codes into names; absent when none. */
+  group?: { column: string; names: string[]; codes: Int32Array } | null;
 }
 
 export type NewDataset = Omit<LoadedDataset, 'summary'> & {
@@ -76,6 +78,14 @@ export class DatasetStore {
     const bad = indices.find((i) => i >= dataset.summary.rows);
     if (bad !== undefined) throw new HostError('bad-request', `row ${bad} is out of range: dataset '${dataset.summary.name}' has ${dataset.summary.rows} rows`);
     return indices.map((i) => rowId(dataset, i));
+  }
+
+  /** Class indices of the rows asked, as one typed array (quarantine sets made without a scan take labels from it). */
+  rowLabels(id: string, indices: number[]): Int32Array {
+    const dataset = this.get(id);
+    const bad = indices.find((i) => i >= dataset.summary.rows);
+    if (bad !== undefined) throw new HostError('bad-request', `row ${bad} is out of range: dataset '${dataset.summary.name}' has ${dataset.summary.rows} rows`);
+    return Int32Array.from(indices, (i) => dataset.labels[i]);
   }
 
   row(id: string, index: number): RowDetail {

@@ -13,8 +13,17 @@ import { DatasetStore } from './datasets.ts';
 import { runScan, validateScan } from './scan.ts';
 import { availableDetectors } from '../../shared/engine/detectors/registry.ts';
 import { HostError } from './errors.ts';
+import { importAtlas } from './atlas.ts';
+import { exportWorksheet, importWorksheet } from './worksheets.ts';
+import { InfluenceService } from './influence.ts';
+import { CaseService } from './cases.ts';
+import { defaultConfigDir } from './case/recent.ts';
 import { JobService, JobStateError, type JobContext } from './jobs.ts';
 import { WorkerPool } from './pool.ts';
+import { runPrivacy, validatePrivacy } from './privacy.ts';
+import { checkDriftRequest, checkMonitorRequest, runDrift, runMonitor } from './drift.ts';
+import { ProvenanceService } from './provenance/service.ts';
+import { ReportService, type PrintToPdf } from './report/service.ts';
 
 export interface HostOptions {
   transport: AppInfo['transport'];
@@ -23,6 +32,10 @@ export interface HostOptions {
   initialDataset?: AppInfo['initialDataset'];
   /** Worker threads in the pool; defaults to the machine's available parallelism. */
   threads?: number;
+  /** The user's config folder (recent cases); defaults to ASSAY_CONFIG_DIR or the platform's config folder. */
+  configDir?: string;
+  /** HTML → PDF (Electron's printToPDF), given by the desktop shell; without it PDF reports are refused with a hint. */
+  printToPdf?: PrintToPdf;
 }
 
 /** The host services behind the contract: plain Node, no Electron import. */
@@ -33,6 +46,7 @@ export interface Host extends AssayApi {
   readonly pool: WorkerPool;
   readonly jobs: JobService;
   readonly datasets: DatasetStore;
+  readonly cases: CaseService;
 }
 
 export function createHost(options: HostOptions): Host {
@@ -40,11 +54,17 @@ export function createHost(options: HostOptions): Host {
   const pool = new WorkerPool({ threads: options.threads });
   const jobs = new JobService((job) => events.emit('jobUpdate', job));
   const datasets = new DatasetStore();
+  const influence = new InfluenceService(pool, datasets, jobs);
+  const cases = new CaseService({ pool, datasets, jobs, configDir: options.configDir ?? defaultConfigDir(), appVersion: appVersion() });
+  const provenance = new ProvenanceService(pool, jobs);
+  const reports = new ReportService(pool, jobs, datasets, () => cases.view(), options.printToPdf ?? null);
+  // Every job that ends while a case is open is recorded in it (audit entry, timeline, stored result).
+  events.on('jobUpdate', (job: JobInfo) => cases.onJob(job));
 
   const loadFile = (request: LoadRequest): JobInfo =>
     jobs.submit('load', request, async (ctx) => {
       const loaded = await loadDataset(pool, request, ctx);
-      return datasets.add(loaded.dataset);
+      return datasets.add({ ...loaded.dataset, group: loaded.group });
     });
 
   const api: AssayApi = {
@@ -112,6 +132,9 @@ export function createHost(options: HostOptions): Host {
     async getRowIds({ datasetId, indices }) {
       return datasets.rowIds(datasetId, indices);
     },
+    async getRowLabels({ datasetId, indices }) {
+      return datasets.rowLabels(datasetId, indices);
+    },
     async runScan(request) {
       const dataset = datasets.get(request.datasetId);
       const reference = request.referenceDatasetId === null ? null : datasets.get(request.referenceDatasetId);
@@ -163,6 +186,93 @@ export function createHost(options: HostOptions): Host {
     async getJobResult({ jobId }) {
       return asHostError(() => jobs.result(jobId) as JobResult);
     },
+    async importAtlas({ path }) {
+      return importAtlas(pool, path);
+    },
+    async exportWorksheet(args) {
+      return exportWorksheet(args);
+    },
+    async importWorksheet({ path }) {
+      return importWorksheet(path);
+    },
+    async trainModel(request) {
+      return influence.train(request);
+    },
+    async computeInfluence(request) {
+      return influence.influence(request);
+    },
+    async computeSelfInfluence(request) {
+      return influence.selfInfluence(request);
+    },
+    async runWhatIf(request) {
+      return influence.whatIf(request);
+    },
+    async certifyRobustness(request) {
+      return influence.certify(request);
+    },
+    async createCase(args) {
+      return cases.create(args);
+    },
+    async openCase(args) {
+      return cases.open(args);
+    },
+    async closeCase() {
+      await cases.close();
+      return null;
+    },
+    async getCase() {
+      // Jobs that just ended are being recorded: answer with the case as it is once they are in.
+      await cases.idle();
+      return cases.view();
+    },
+    async listRecentCases() {
+      return cases.listRecent();
+    },
+    async updateCase(args) {
+      return cases.update(args);
+    },
+    async getStoredResult(args) {
+      return cases.storedResult(args);
+    },
+    async verifyCaseAudit() {
+      return cases.verify();
+    },
+    async runPrivacy(request) {
+      validatePrivacy(request, datasets, jobs);
+      return jobs.submit('privacy', request, (ctx) => runPrivacy(pool, datasets, jobs, request, ctx));
+    },
+    async runDrift(request) {
+      const baseline = datasets.get(request.baselineDatasetId);
+      const current = datasets.get(request.currentDatasetId);
+      checkDriftRequest(request, baseline, current);
+      return jobs.submit('drift', request, (ctx) => runDrift(pool, baseline, current, request, ctx));
+    },
+    async runMonitor(request) {
+      const snapshots = request.snapshotIds.map((id) => datasets.get(id));
+      checkMonitorRequest(request, snapshots);
+      return jobs.submit('monitor', request, (ctx) => runMonitor(pool, snapshots, request, ctx));
+    },
+    async createManifest(args) {
+      return provenance.createManifest(args);
+    },
+    async signManifest(args) {
+      return provenance.signManifest(args);
+    },
+    async verifyManifest(args) {
+      return provenance.verifyManifest(args);
+    },
+    async generateKeyPair(args) {
+      return provenance.generateKeyPair(args);
+    },
+    async checkSplitView(args) {
+      return provenance.checkSplitView(args);
+    },
+    async previewReport(args) {
+      return reports.preview(args);
+    },
+    async exportReport(args) {
+      return reports.export(args);
+    },
   };
 
   return {
@@ -170,12 +280,14 @@ export function createHost(options: HostOptions): Host {
     pool,
     jobs,
     datasets,
+    cases,
     on(event, listener) {
       events.on(event, listener);
       return () => events.off(event, listener);
     },
     async close() {
       events.removeAllListeners();
+      await cases.idle();
       await pool.close();
     },
   };

@@ -18,6 +18,7 @@ import { createAppProtocolHandler } from './app-protocol.ts';
 import { parseShellArgs } from './argv.ts';
 import { APP_ENTRY_URL, APP_SCHEME, isAppUrl } from './channels.ts';
 import { registerIpcRouter } from './ipc-router.ts';
+import { printHtmlToPdf } from './print-pdf.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** Bundled next to main.mjs by scripts/build-electron.mjs. */
@@ -201,7 +202,7 @@ function start(): void {
   void app.whenReady().then(() => {
     try {
       hardenSession();
-      host = createHost({ transport: 'electron', samplePath: bundledSamplePath(), initialDataset });
+      host = createHost({ transport: 'electron', samplePath: bundledSamplePath(), initialDataset, printToPdf: printHtmlToPdf });
       registerIpcRouter({ host, getWindow: () => mainWindow });
     } catch (err) {
       dialog.showErrorBox('Assay could not start', err instanceof Error ? (err.stack ?? err.message) : String(err));

@@ -38,7 +38,9 @@ export interface ServedMode {
 }
 
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
-const MAX_BODY = 1 << 20;
+// Calls carry row lists (quarantine sets of a million-row dataset, rows to exclude from an export) and whole
+// worksheets, so the cap is generous; it only bounds what one authenticated request may make the host buffer.
+const MAX_BODY = 64 << 20;
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
   "connect-src 'self' ws: wss:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";

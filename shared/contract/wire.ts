@@ -98,8 +98,9 @@ export function decodeWire(frame: Uint8Array): unknown {
       if (!Ctor || start === undefined || start + bytes > frame.byteLength) {
         throw new Error(`wire frame is truncated inside buffer ${o.i}`);
       }
-      // Copy into a fresh buffer: the frame's own offset need not be aligned for this element type.
-      return new Ctor(frame.slice(start, start + bytes).buffer, 0, bytes / Ctor.BYTES_PER_ELEMENT);
+      // Copy into a fresh buffer: the frame's own offset need not be aligned for this element type. Not
+      // frame.slice(): on a Node Buffer that is a view into Node's shared pool, not a copy.
+      return new Ctor(new Uint8Array(frame.subarray(start, start + bytes)).buffer, 0, bytes / Ctor.BYTES_PER_ELEMENT);
     }
     const out: Record<string, unknown> = {};
     for (const k of keys) out[k] = revive(o[k]);

@@ -19,6 +19,18 @@ export interface JobKinds {
   synthesize: { params: import('./dataset.ts').SyntheticSpec; result: DatasetSummary };
   scan: { params: ScanRequest; result: ScanResult };
   export: { params: { datasetId: string; path: string; excluded: number }; result: import('./dataset.ts').CleanedExport };
+  train: { params: import('./influence.ts').TrainRequest; result: import('./influence.ts').TrainedModel };
+  influence: { params: import('./influence.ts').InfluenceRequest; result: import('./influence.ts').InfluenceRanking };
+  selfInfluence: { params: import('./influence.ts').SelfInfluenceRequest; result: import('./influence.ts').SelfInfluenceResult };
+  whatIf: { params: import('./influence.ts').WhatIfRequest; result: import('./influence.ts').WhatIfResult };
+  certify: { params: import('./influence.ts').CertifyRequest; result: import('./influence.ts').CertifyResult };
+  privacy: { params: import('./privacy.ts').PrivacyRequest; result: import('./privacy.ts').PrivacyReport };
+  drift: { params: import('./drift.ts').DriftRequest; result: import('./drift.ts').DriftResult };
+  monitor: { params: import('./drift.ts').MonitorRequest; result: import('./drift.ts').MonitorResult };
+  manifest: { params: import('./provenance.ts').CreateManifestArgs; result: import('./provenance.ts').ManifestCreated };
+  verifyManifest: { params: import('./provenance.ts').VerifyManifestArgs; result: import('./provenance.ts').ManifestVerification };
+  report: { params: import('./report.ts').ExportReportArgs; result: import('./report.ts').ReportExported };
+  splitview: { params: import('./provenance.ts').SplitViewArgs; result: import('./provenance.ts').SplitViewResult };
 }
 
 export type JobKind = keyof JobKinds;

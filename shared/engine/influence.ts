@@ -70,6 +70,15 @@ export interface InfluenceOptions {
   cgTol?: number;
   /** Default 10·P. */
   cgMaxIter?: number;
+  /** Cholesky factor of Ĥ from `factorHessian` (e.g. formed across workers): the exact path skips forming it. */
+  factor?: Float64Array;
+  /**
+   * H·v for the CG and low-rank paths instead of softmaxHessianOperator's single-thread pass (e.g. one that
+   * splits the rows over threads with softmaxHessianPart); it must compute the same product.
+   */
+  hessianVectorProduct?: (v: Float64Array, out: Float64Array) => void;
+  /** Progress of the long loops (forming Ĥ, CG steps, self-influence rows), fraction in [0, 1] of that loop. */
+  onProgress?: (fraction: number, stage: string) => void;
 }
 
 export interface InfluenceResult {
@@ -128,8 +137,15 @@ export interface InfluenceEngine {
   solve(g: Float64Array): { s: Float64Array; iterations: number };
   /** `perTest` defaults to true on the exact path (the solves are cheap there), false on CG. */
   influence(test: TestSet, options?: { perTest?: boolean }): InfluenceResult;
-  selfInfluence(options?: { rank?: number }): SelfInfluenceResult;
-  retrainWithout(removed: Int32Array, test: TestSet, options?: { tol?: number; maxIter?: number; influence?: InfluenceResult }): RemovalResult;
+  /**
+   * `start`/`end`: only training positions start..end−1 (exact path; a worker's share of the rows), values
+   * aligned with that range.
+   */
+  selfInfluence(options?: { rank?: number; start?: number; end?: number }): SelfInfluenceResult;
+  /** The Cholesky factor of Ĥ (formed on first use), P×P row-major lower triangle; for sharing with workers. */
+  factor(): Float64Array;
+  /** `onProgress`: the refit's L-BFGS progress (trainSoftmax's). */
+  retrainWithout(removed: Int32Array, test: TestSet, options?: { tol?: number; maxIter?: number; influence?: InfluenceResult; onProgress?: (fraction: number) => void }): RemovalResult;
 }
 
 /**
@@ -152,21 +168,15 @@ export function influenceEngine(model: SoftmaxModel, x: Matrix, labels: Int32Arr
   const method: 'exact' | 'cg' = options.method === 'exact' || (options.method !== 'cg' && P <= exactLimit) ? 'exact' : 'cg';
 
   // The exact path forms and factors Ĥ on first use (O(n·P²) work: build the engine freely, pay when asked).
-  let cholCache: Float64Array | null = null;
+  if (options.factor && options.factor.length !== P * P) throw new Error(`influenceEngine: 'factor' has ${options.factor.length} entries, expected P² = ${P * P}`);
+  let cholCache: Float64Array | null = options.factor ?? null;
+  const progress = options.onProgress;
   const factor = (): Float64Array => {
-    if (cholCache) return cholCache;
-    const h = formHessian(x, rows, prob, st, k, model.l2);
-    let trace = 0;
-    for (let q = 0; q < P; q++) trace += h[q * P + q];
-    const c = trace / P;
-    // Ĥ = H + c·uuᵀ, u = bias entries 1/√K: adds c/K to every (bias a, bias b) entry.
-    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) h[(d * k + a) * P + d * k + b] += c / k;
-    cholesky(h, P);
-    cholCache = h;
-    return h;
+    cholCache ??= factorHessian(formHessian(x, rows, prob, st, k, progress && ((f) => progress(f, 'forming the Hessian'))), model, n);
+    return cholCache;
   };
   let hvCache: ((v: Float64Array, out: Float64Array) => void) | null = null;
-  const hv = (): ((v: Float64Array, out: Float64Array) => void) => (hvCache ??= softmaxHessianOperator(problem, w));
+  const hv = (): ((v: Float64Array, out: Float64Array) => void) => (hvCache ??= options.hessianVectorProduct ?? softmaxHessianOperator(problem, w));
 
   const cgTol = options.cgTol ?? 1e-10;
   const cgMaxIter = options.cgMaxIter ?? 10 * P;
@@ -179,7 +189,7 @@ export function influenceEngine(model: SoftmaxModel, x: Matrix, labels: Int32Arr
       projectOutShift(s, d, k);
       return { s, iterations: 0 };
     }
-    return conjugateGradient(hv(), gp, d, k, cgTol, cgMaxIter);
+    return conjugateGradient(hv(), gp, d, k, cgTol, cgMaxIter, progress && ((f) => progress(f, 'conjugate gradients')));
   };
 
   // ∇R = l2·W on the weights, 0 on the biases.
@@ -231,8 +241,15 @@ export function influenceEngine(model: SoftmaxModel, x: Matrix, labels: Int32Arr
     return { method, rows, testLoss: tg.loss, upweightInfluence: up, predictedChange: change, label, perTest: perTestWanted ? perTest : null, testCount: tg.count, cgIterations: iters };
   };
 
-  const selfInfluence = (opts: { rank?: number } = {}): SelfInfluenceResult => {
-    if (method === 'exact') return { method: 'exact', rows, values: selfInfluenceExact(factor(), P, x, rows, prob, labels, st, k), rank: 0 };
+  const selfInfluence = (opts: { rank?: number; start?: number; end?: number } = {}): SelfInfluenceResult => {
+    if (method === 'exact') {
+      const start = opts.start ?? 0;
+      const end = opts.end ?? n;
+      if (!(start >= 0 && end <= n && start <= end)) throw new Error(`selfInfluence: row range ${start}..${end} is outside 0..${n}`);
+      const part = rows.subarray(start, end);
+      const values = selfInfluenceExact(factor(), P, x, part, prob.subarray(start * k, end * k), labels, st, k, progress && ((f) => progress(f, 'self-influence')));
+      return { method: 'exact', rows: part, values, rank: 0 };
+    }
     const rank = Math.min(opts.rank ?? 64, P - 1);
     const op = hv();
     const eig = lanczosTop(
@@ -248,14 +265,18 @@ export function influenceEngine(model: SoftmaxModel, x: Matrix, labels: Int32Arr
     return { method: 'low-rank', rows, values: selfInfluenceLowRank(eig.values, eig.vectors, model.l2, x, rows, prob, labels, st, k), rank: eig.values.length };
   };
 
-  const retrainWithout = (removed: Int32Array, test: TestSet, opts: { tol?: number; maxIter?: number; influence?: InfluenceResult } = {}): RemovalResult => {
+  const retrainWithout = (
+    removed: Int32Array,
+    test: TestSet,
+    opts: { tol?: number; maxIter?: number; influence?: InfluenceResult; onProgress?: (fraction: number) => void } = {},
+  ): RemovalResult => {
     const drop = new Uint8Array(x.rows);
     for (const r of removed) {
       if (!(r >= 0 && r < x.rows)) throw new Error(`retrainWithout: 'removed' row ${r} is outside 0..${x.rows - 1}`);
       drop[r] = 1;
     }
     const keep = rows.filter((r) => !drop[r]);
-    const refit = trainSoftmax(x, labels, k, { l2: model.l2, rowIndex: keep, standardization: st, warmStart: w, tol: opts.tol ?? 1e-10, maxIter: opts.maxIter ?? 2000 });
+    const refit = trainSoftmax(x, labels, k, { l2: model.l2, rowIndex: keep, standardization: st, warmStart: w, tol: opts.tol ?? 1e-10, maxIter: opts.maxIter ?? 2000 }, opts.onProgress);
     const before = testLossAccuracy(model, test);
     const after = testLossAccuracy(refit, test);
     const inf = opts.influence ?? influence(test);
@@ -278,7 +299,7 @@ export function influenceEngine(model: SoftmaxModel, x: Matrix, labels: Int32Arr
     };
   };
 
-  return { method, parameterCount: P, solve, influence, selfInfluence, retrainWithout };
+  return { method, parameterCount: P, solve, influence, selfInfluence, retrainWithout, factor };
 }
 
 /** Mean cross-entropy and accuracy (argmax, ties to the smaller class) of a model on test points. */
@@ -343,13 +364,47 @@ function projectOutShift(v: Float64Array, d: number, k: number): void {
 const CHUNK = 256;
 
 /**
- * H = (1/n)·Σ_i x̃_i x̃_iᵀ ⊗ (diag p_i − p_i p_iᵀ) + l2·I (weights), P×P row-major, parameter index j·K + a.
+ * The data term of H over `rows` of `x`, unscaled: Σ_i x̃_i x̃_iᵀ ⊗ (diag p_i − p_i p_iᵀ), P×P row-major. Parts
+ * over disjoint row ranges (one per worker) add up; `factorHessian` turns their sum into the factor of Ĥ.
+ * @example const h = hessianPart(model, x, rows.subarray(0, 1000)); // add the other ranges' parts, then factorHessian(h, model, n)
+ */
+export function hessianPart(model: SoftmaxModel, x: Matrix, rows: Int32Array, onProgress?: (fraction: number) => void): Float64Array {
+  if (model.standardization.mean.length !== x.cols) throw new Error(`hessianPart: 'x' has ${x.cols} columns, the model was fitted on ${model.standardization.mean.length}`);
+  return formHessian(x, rows, predictProba(model, x, rows), model.standardization, model.classCount, onProgress);
+}
+
+/**
+ * Ĥ = (1/n)·dataTerm + l2·I (weights) + c·uuᵀ (bias shift, see the header), Cholesky-factored in place; returns
+ * the factor (the lower triangle of `dataTerm`'s storage). n = number of training rows of the model.
+ * @example const l = factorHessian(hessianPart(model, x, rows), model, rows.length)
+ */
+export function factorHessian(dataTerm: Float64Array, model: SoftmaxModel, n: number): Float64Array {
+  const k = model.classCount;
+  const d = model.standardization.mean.length;
+  const P = (d + 1) * k;
+  if (dataTerm.length !== P * P) throw new Error(`factorHessian: 'dataTerm' has ${dataTerm.length} entries, expected P² = ${P * P}`);
+  const h = dataTerm;
+  const inv = n > 0 ? 1 / n : 0;
+  for (let q = 0; q < P * P; q++) h[q] *= inv;
+  for (let j = 0; j < d; j++) for (let a = 0; a < k; a++) h[(j * k + a) * P + j * k + a] += model.l2;
+  let trace = 0;
+  for (let q = 0; q < P; q++) trace += h[q * P + q];
+  const c = trace / P;
+  // Ĥ = H + c·uuᵀ, u = bias entries 1/√K: adds c/K to every (bias a, bias b) entry.
+  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) h[(d * k + a) * P + d * k + b] += c / k;
+  cholesky(h, P);
+  return h;
+}
+
+/**
+ * Σ_i x̃_i x̃_iᵀ ⊗ (diag p_i − p_i p_iᵀ) over `rows` (unscaled; factorHessian adds 1/n and the ridge), P×P
+ * row-major, parameter index j·K + a.
  * Computed by class-pair blocks H_ab = (1/n)·Σ_i w_iab·x̃_i x̃_iᵀ (w_iab = δ_ab p_ia − p_ia p_ib), a ≤ b, lower
  * triangle of each block only (K(K+1)/2 blocks of (d+1)²/2: about 0.55·n·P²/2 multiply-adds), then mirrored.
  * Rows are standardised in chunks into a column-major float64 buffer (d+1 padded to a multiple of 4, zero
  * columns), so each block update is a 4×4 register-tiled product over the chunk's rows.
  */
-function formHessian(x: Matrix, rows: Int32Array, prob: Float64Array, st: Standardization, k: number, l2: number): Float64Array {
+function formHessian(x: Matrix, rows: Int32Array, prob: Float64Array, st: Standardization, k: number, onProgress?: (fraction: number) => void): Float64Array {
   const d = x.cols;
   const dp = d + 1;
   const d4 = (dp + 3) & ~3;
@@ -381,15 +436,15 @@ function formHessian(x: Matrix, rows: Int32Array, prob: Float64Array, st: Standa
       }
       gramTiles(yw, xT, m, d4, blocks[pi]);
     }
+    onProgress?.((r0 + m) / n);
   }
   const h = new Float64Array(P * P);
-  const inv = n > 0 ? 1 / n : 0;
   for (let pi = 0; pi < pairs.length; pi++) {
     const [a, b] = pairs[pi];
     const blk = blocks[pi];
     for (let j = 0; j < dp; j++) {
       for (let q = 0; q <= j; q++) {
-        const v = blk[j * d4 + q] * inv;
+        const v = blk[j * d4 + q];
         // Block (a,b) entry (j,q) and its symmetric partners: H[j·K+a, q·K+b] = H[q·K+a, j·K+b] (x̃x̃ᵀ symmetric).
         h[(j * k + a) * P + q * k + b] = v;
         h[(q * k + a) * P + j * k + b] = v;
@@ -398,7 +453,6 @@ function formHessian(x: Matrix, rows: Int32Array, prob: Float64Array, st: Standa
       }
     }
   }
-  for (let j = 0; j < d; j++) for (let a = 0; a < k; a++) h[(j * k + a) * P + j * k + a] += l2;
   return h;
 }
 
@@ -496,6 +550,7 @@ function conjugateGradient(
   k: number,
   tol: number,
   maxIter: number,
+  onProgress?: (fraction: number) => void,
 ): { s: Float64Array; iterations: number } {
   const P = g.length;
   const s = new Float64Array(P);
@@ -520,6 +575,8 @@ function conjugateGradient(
     for (let q = 0; q < P; q++) p[q] = r[q] + beta * p[q];
     rr = rrNew;
     it++;
+    // Progress on a log scale from ‖g‖ to the target residual tol·‖g‖.
+    onProgress?.(Math.min(0.99, Math.log(gnorm / Math.sqrt(rr)) / Math.log(1 / tol)));
   }
   projectOutShift(s, d, k);
   return { s, iterations: it };
@@ -600,7 +657,17 @@ function rowGradient(x: Matrix, row: number, pi: Float64Array, pOff: number, y: 
  * computed in 4×4 tiles (four rows × four outputs; the zeros above the diagonal stand in for the triangle's
  * edge), about P²/2 multiply-adds per row; rows go in groups of 32 so L⁻¹ is read from memory once per group.
  */
-function selfInfluenceExact(l: Float64Array, P: number, x: Matrix, rows: Int32Array, prob: Float64Array, labels: Int32Array, st: Standardization, k: number): Float64Array {
+function selfInfluenceExact(
+  l: Float64Array,
+  P: number,
+  x: Matrix,
+  rows: Int32Array,
+  prob: Float64Array,
+  labels: Int32Array,
+  st: Standardization,
+  k: number,
+  onProgress?: (fraction: number) => void,
+): Float64Array {
   const P4 = (P + 3) & ~3;
   const linvP = invertLower(l, P);
   const linv = new Float64Array(P4 * P4);
@@ -654,6 +721,7 @@ function selfInfluenceExact(l: Float64Array, P: number, x: Matrix, rows: Int32Ar
       }
     }
     for (let b = 0; b < m; b++) out[i0 + b] = acc[b];
+    onProgress?.((i0 + m) / n);
   }
   return out;
 }

@@ -56,6 +56,11 @@ export interface SoftmaxOptions {
   warmStart?: Float64Array;
   /** Feature map to use instead of the training rows' own (so a leave-one-out refit keeps the same x̃). */
   standardization?: Standardization;
+  /**
+   * f and ∇f of the problem instead of the single-thread pass (e.g. summed from softmaxLossPart over threads);
+   * it must compute the same objective.
+   */
+  objective?: (problem: SoftmaxProblem) => (weights: Float64Array, grad: Float64Array) => number;
 }
 
 /** The data and penalty that define f; built by `softmaxProblem`. */
@@ -305,11 +310,20 @@ function workspace(d: number, k: number): Workspace {
 }
 
 function evaluate(p: SoftmaxProblem, w: Float64Array, grad: Float64Array | null, ws: Workspace): number {
-  const { x, labels, classCount: k, rows, standardization: st, l2 } = p;
+  const n = p.rows ? p.rows.length : p.x.rows;
+  const ce = crossEntropyRange(p, p.rows, n, w, grad !== null, ws, ws.g, ws.s);
+  return lossFromRaw(p, ce, ws.g, ws.s, w, grad);
+}
+
+/**
+ * Σ CE over `n` training rows (`rows`, or 0..n−1 when null) and, when `wantGrad`, the raw-space gradient
+ * accumulations g[k·d + j] = Σ_i (p_ik − y_ik)·x_ij and s[k] = Σ_i (p_ik − y_ik), written into g and s.
+ */
+function crossEntropyRange(p: SoftmaxProblem, rows: Int32Array | null, n: number, w: Float64Array, wantGrad: boolean, ws: Workspace, g: Float64Array, s: Float64Array): number {
+  const { x, labels, classCount: k, standardization: st } = p;
   const d = x.cols;
   const data = x.data;
-  const n = rows ? rows.length : x.rows;
-  const { a, c, z, g, s, bases } = ws;
+  const { a, c, z, bases } = ws;
   toRawSpace(w, st, k, a, c);
   g.fill(0);
   s.fill(0);
@@ -330,12 +344,37 @@ function evaluate(p: SoftmaxProblem, w: Float64Array, grad: Float64Array | null,
       // ∂CE/∂z = p − e_y: the residual overwrites the probabilities.
       z[off + y] -= 1;
     }
-    if (grad) accumulate4(data, bases, d, k, z, g, s);
+    if (wantGrad) accumulate4(data, bases, d, k, z, g, s);
   }
+  return ce;
+}
+
+/**
+ * f and ∇f (into `grad` when given) from the summed raw parts of all training rows: Σ CE, g and s as
+ * crossEntropyRange / softmaxLossPart produce them.
+ */
+export function lossFromRaw(p: SoftmaxProblem, ce: number, g: Float64Array, s: Float64Array, w: Float64Array, grad: Float64Array | null): number {
+  const d = p.x.cols;
+  const k = p.classCount;
+  const n = p.rows ? p.rows.length : p.x.rows;
   let penalty = 0;
   for (let q = 0; q < d * k; q++) penalty += w[q] * w[q];
-  if (grad) fromRawSpace(g, s, st, k, n, l2, w, grad);
-  return (n > 0 ? ce / n : 0) + 0.5 * l2 * penalty;
+  if (grad) fromRawSpace(g, s, p.standardization, k, n, p.l2, w, grad);
+  return (n > 0 ? ce / n : 0) + 0.5 * p.l2 * penalty;
+}
+
+/**
+ * The objective's data term over training positions start..end−1: returns Σ CE there and writes the raw
+ * gradient accumulations into g (K×d) and s (K). Parts over disjoint ranges add up (one per thread);
+ * `lossFromRaw` turns their sums into f and ∇f — the same numbers as softmaxLossGradient, up to summation order.
+ * @example const part = softmaxLossPart(p, 0, 1000); const ce = part(w, g, s); lossFromRaw(p, ce, g, s, w, grad) // when 1000 = n
+ */
+export function softmaxLossPart(problem: SoftmaxProblem, start: number, end: number): (w: Float64Array, g: Float64Array, s: Float64Array) => number {
+  const total = problem.rows ? problem.rows.length : problem.x.rows;
+  if (!(start >= 0 && end <= total && start <= end)) throw new Error(`softmaxLossPart: range ${start}..${end} is outside 0..${total}`);
+  const rows = problem.rows ? problem.rows.subarray(start, end) : Int32Array.from({ length: end - start }, (_, i) => start + i);
+  const ws = workspace(problem.x.cols, problem.classCount);
+  return (w, g, s) => crossEntropyRange(problem, rows, rows.length, w, true, ws, g, s);
 }
 
 /**
@@ -355,14 +394,38 @@ export function softmaxLossGradient(problem: SoftmaxProblem, weights: Float64Arr
  * @example const hv = softmaxHessianOperator(p, model.weights); hv(v, out)
  */
 export function softmaxHessianOperator(problem: SoftmaxProblem, weights: Float64Array): (v: Float64Array, out: Float64Array) => void {
-  const { x, classCount: k, rows, standardization: st, l2 } = problem;
+  const n = problem.rows ? problem.rows.length : problem.x.rows;
+  const part = softmaxHessianPart(problem, weights, 0, n);
+  const raw = hessianRawBuffers(problem);
+  return (v, out) => {
+    part(v, raw.g, raw.s);
+    hessianFromRaw(problem, raw.g, raw.s, v, out);
+  };
+}
+
+/** Buffers for one part's raw accumulation: g (K×d, class-major) and s (K). */
+export function hessianRawBuffers(problem: SoftmaxProblem): { g: Float64Array; s: Float64Array } {
+  return { g: new Float64Array(problem.classCount * problem.x.cols), s: new Float64Array(problem.classCount) };
+}
+
+/**
+ * The data term of H·v over the problem's training positions start..end−1 in raw space (overwrites g and s):
+ * g[k·d + j] = Σ_i a_ik·x_ij and s[k] = Σ_i a_ik. Parts over disjoint ranges add up (one per thread);
+ * `hessianFromRaw` turns their sum into H·v.
+ * @example const part = softmaxHessianPart(p, w, 0, 1000); part(v, g, s); hessianFromRaw(p, g, s, v, out) // when 1000 = n
+ */
+export function softmaxHessianPart(problem: SoftmaxProblem, weights: Float64Array, start: number, end: number): (v: Float64Array, g: Float64Array, s: Float64Array) => void {
+  const { x, classCount: k, rows: allRows, standardization: st } = problem;
   const d = x.cols;
   const data = x.data;
-  const n = rows ? rows.length : x.rows;
+  const total = allRows ? allRows.length : x.rows;
+  if (!(start >= 0 && end <= total && start <= end)) throw new Error(`softmaxHessianPart: range ${start}..${end} is outside 0..${total}`);
+  const rows = allRows ? allRows.subarray(start, end) : Int32Array.from({ length: end - start }, (_, i) => start + i);
+  const n = rows.length;
   const prob = predictRows(x, weights, st, k, rows);
   const ws = workspace(d, k);
-  return (v, out) => {
-    const { a, c, z: u, g, s, bases } = ws;
+  return (v, g, s) => {
+    const { a, c, z: u, bases } = ws;
     toRawSpace(v, st, k, a, c);
     g.fill(0);
     s.fill(0);
@@ -383,8 +446,13 @@ export function softmaxHessianOperator(problem: SoftmaxProblem, weights: Float64
       }
       accumulate4(data, bases, d, k, u, g, s);
     }
-    fromRawSpace(g, s, st, k, n, l2, v, out);
   };
+}
+
+/** H·v from the summed raw parts of all training rows: (1/n)·(standardised g, s) + l2·v on the weights. */
+export function hessianFromRaw(problem: SoftmaxProblem, g: Float64Array, s: Float64Array, v: Float64Array, out: Float64Array): void {
+  const n = problem.rows ? problem.rows.length : problem.x.rows;
+  fromRawSpace(g, s, problem.standardization, problem.classCount, n, problem.l2, v, out);
 }
 
 function predictRows(x: Matrix, weights: Float64Array, st: Standardization, k: number, rows: Int32Array | null): Float64Array {
@@ -434,7 +502,7 @@ export function trainSoftmax(x: Matrix, labels: Int32Array, classCount: number, 
     w.set(options.warmStart);
   }
   const ws = workspace(x.cols, k);
-  const objective = (point: Float64Array, grad: Float64Array) => evaluate(problem, point, grad, ws);
+  const objective = options.objective?.(problem) ?? ((point: Float64Array, grad: Float64Array) => evaluate(problem, point, grad, ws));
   const result = lbfgs(objective, w, { maxIter, tol, onProgress });
   centreBiases(w, x.cols, k);
   onProgress?.(1);

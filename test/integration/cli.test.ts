@@ -121,3 +121,17 @@ describe('assay scan', () => {
     }
   });
 });
+
+describe('assay help', () => {
+  it('lists every command, and `assay <command> --help` prints that command\'s usage with exit 0', async () => {
+    const top = await assay(['--help']);
+    expect(top.code).toBe(0);
+    const names = ['inspect', 'scan', 'influence', 'certify', 'drift', 'privacy', 'manifest', 'keygen', 'splitview', 'audit', 'report'];
+    for (const name of names) expect(top.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
+    for (const name of names) {
+      const run = await assay([name, '--help']);
+      expect(run.code, `${name} --help: ${run.stderr}`).toBe(0);
+      expect(run.stdout).toContain(`assay ${name}`);
+    }
+  });
+});

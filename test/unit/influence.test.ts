@@ -10,7 +10,7 @@
  * Timings for 5,000 × 128 × 10 are printed (with a linear-in-n estimate for 50,000 rows).
  */
 import { describe, expect, it } from 'vitest';
-import { influenceEngine, testLossAccuracy } from '../../shared/engine/influence.ts';
+import { factorHessian, hessianPart, influenceEngine, testLossAccuracy } from '../../shared/engine/influence.ts';
 import type { Matrix } from '../../shared/engine/matrix.ts';
 import { Random } from '../../shared/engine/random.ts';
 import { softmaxHessianOperator, softmaxProblem, trainSoftmax } from '../../shared/engine/softmax.ts';
@@ -218,6 +218,25 @@ describe('influence: exact vs conjugate gradient', () => {
   it('auto picks exact below the limit and CG above it', () => {
     expect(influenceEngine(model, xTrain, yTrain).method).toBe('exact');
     expect(influenceEngine(model, xTrain, yTrain, { exactLimit: 10 }).method).toBe('cg');
+  });
+
+  it('a factor from Hessian parts over row ranges (as the workers form it) gives the same influence and self-influence by ranges', () => {
+    const rows = Int32Array.from({ length: xTrain.rows }, (_, i) => i);
+    const cut = Math.floor(rows.length / 3);
+    const sum = hessianPart(model, xTrain, rows.subarray(0, cut));
+    const rest = hessianPart(model, xTrain, rows.subarray(cut));
+    for (let q = 0; q < sum.length; q++) sum[q] += rest[q];
+    const factor = factorHessian(sum, model, rows.length);
+    const whole = influenceEngine(model, xTrain, yTrain, { method: 'exact' });
+    const shared = influenceEngine(model, xTrain, yTrain, { method: 'exact', factor });
+    expect(maxRelDiff(shared.factor(), whole.factor())).toBeLessThan(1e-12);
+    expect(maxRelDiff(shared.influence(testSet).predictedChange, whole.influence(testSet).predictedChange)).toBeLessThan(1e-10);
+    const self = whole.selfInfluence().values;
+    const byRanges = [shared.selfInfluence({ start: 0, end: cut }).values, shared.selfInfluence({ start: cut, end: rows.length }).values];
+    expect(byRanges[0].length + byRanges[1].length).toBe(rows.length);
+    expect(maxRelDiff(Float64Array.from([...byRanges[0], ...byRanges[1]]), self)).toBeLessThan(1e-10);
+    expect(() => shared.selfInfluence({ start: 5, end: rows.length + 1 })).toThrow(/outside/);
+    expect(() => influenceEngine(model, xTrain, yTrain, { factor: new Float64Array(4) })).toThrow(/'factor'/);
   });
 
   it('rejects l2 = 0 and names the parameter', () => {

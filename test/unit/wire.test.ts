@@ -79,6 +79,17 @@ describe('wire codec', () => {
     }
   });
 
+  it('decodes a frame held in a Node Buffer from the shared pool (as the served mode receives it)', () => {
+    const value = { f: Float64Array.of(1.5, -2.5, 3.25), i: Int32Array.of(7, -8) };
+    const frame = encodeWire(value);
+    // A small Buffer lives at some offset of Node's shared 8 KiB pool: its .buffer is the whole pool.
+    const pooled = Buffer.from(frame);
+    const out = decodeWire(pooled) as typeof value;
+    expectSameTyped(out.f, value.f);
+    expectSameTyped(out.i, value.i);
+    expect(out.f.buffer.byteLength).toBe(value.f.byteLength);
+  });
+
   it('sends many arrays and Node Buffers (as Uint8Array)', () => {
     const arrays = Array.from({ length: 50 }, (_, i) => Float32Array.from({ length: i }, (_, k) => k * i));
     const out = roundTrip({ arrays, buf: Buffer.from('héllo') }) as { arrays: Float32Array[]; buf: Uint8Array };

@@ -3,6 +3,9 @@ import { getClient } from '../api/client.ts';
 import { openWithProposedRoles } from '../api/open-with-roles.ts';
 import { RowBrowser } from '../features/browser/index.ts';
 import { DatasetOverview, DatasetSummary } from '../features/dataset/index.ts';
+import { InfluenceView } from '../features/influence/index.ts';
+import { PrivacyView } from '../features/privacy/index.ts';
+import { DriftView } from '../features/drift/index.ts';
 import { ImportDialogHost, OpenFileCard } from '../features/import/index.ts';
 import { Agreement } from '../features/agreement/index.ts';
 import { DetectorPanel } from '../features/detect/index.ts';
@@ -11,7 +14,9 @@ import { Overview } from '../features/overview/index.ts';
 import { QuarantinePanel } from '../features/quarantine/index.ts';
 import { RowInspector } from '../features/rows/index.ts';
 import { StartScreen } from '../features/start/index.ts';
+import { CaseButton, CasePage, CaseStartCard, useCaseSession } from '../features/case/index.ts';
 import { Triage } from '../features/triage/index.ts';
+import { ThreatModelView } from '../features/worksheet/index.ts';
 import { listenToJobs, selectScan, startJob, useStore } from '../store/index.ts';
 import type { WorkspaceTab } from './slice.ts';
 
@@ -73,6 +78,17 @@ function Header() {
           Open another dataset
         </button>
       )}
+      <CaseButton />
+      <button
+        type="button"
+        className="btn small"
+        data-testid="go-threat-model"
+        aria-pressed={view === 'threat-model'}
+        title="Threat-modeling worksheets: risk, controls, ATLAS mapping, workshop mode"
+        onClick={() => setView(view === 'threat-model' ? (dataset ? 'workspace' : 'start') : 'threat-model')}
+      >
+        {view === 'threat-model' ? (dataset ? 'Back to the dataset' : 'Back to start') : 'Threat model'}
+      </button>
       {info && (
         <span className="muted small" title={`transport: ${info.transport}`}>
           v{info.version}
@@ -86,6 +102,9 @@ const TABS: { key: WorkspaceTab; label: string; hint: string }[] = [
   { key: 'overview', label: 'Overview', hint: 'What is in the data: class balance, validation report, column summaries' },
   { key: 'rows', label: 'Rows', hint: 'Every row, by number or id' },
   { key: 'triage', label: 'Triage', hint: "The detectors' verdicts per class" },
+  { key: 'influence', label: 'Influence', hint: 'Which training rows pushed the model: influence, self-influence, what-if, certified robustness' },
+  { key: 'privacy', label: 'Privacy & bias', hint: 'PII in text columns, k-anonymity, train/test leakage, membership inference, per-group disparities' },
+  { key: 'drift', label: 'Drift', hint: 'This dataset against a baseline (per column, labels, embeddings) and monitoring over snapshots with control charts' },
 ];
 
 function WorkspaceTabs() {
@@ -129,6 +148,9 @@ function Workspace() {
         <div id="workspace-main" role="tabpanel" aria-labelledby={`tab-${tab}`} className="tab-panel">
           {tab === 'overview' && <DatasetOverview />}
           {tab === 'rows' && <RowBrowser />}
+          {tab === 'influence' && <InfluenceView />}
+          {tab === 'privacy' && <PrivacyView />}
+          {tab === 'drift' && <DriftView />}
           {tab === 'triage' && (
             <>
               <Overview />
@@ -148,6 +170,7 @@ function Workspace() {
 
 export function App() {
   useHostSession();
+  useCaseSession();
   const view = useStore((s) => s.view);
   const hasDataset = useStore((s) => s.dataset !== null);
   return (
@@ -155,7 +178,22 @@ export function App() {
       <Header />
       <JobBar />
       <ErrorBanner />
-      {view === 'workspace' && hasDataset ? <Workspace /> : <StartScreen openFile={<OpenFileCard />} />}
+      {view === 'case' ? (
+        <CasePage />
+      ) : view === 'threat-model' ? (
+        <ThreatModelView />
+      ) : view === 'workspace' && hasDataset ? (
+        <Workspace />
+      ) : (
+        <StartScreen
+          openFile={
+            <>
+              <OpenFileCard />
+              <CaseStartCard />
+            </>
+          }
+        />
+      )}
       <ImportDialogHost />
     </div>
   );

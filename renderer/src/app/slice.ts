@@ -9,12 +9,12 @@ export interface AppNotice {
 }
 
 /** The dataset workspace's tabs: what is in the data, its rows one by one, and the detectors' triage. */
-export type WorkspaceTab = 'overview' | 'rows' | 'triage';
+export type WorkspaceTab = 'overview' | 'rows' | 'triage' | 'influence' | 'drift' | 'privacy';
 
 export interface AppData {
   appInfo: AppInfo | null;
-  /** Which screen is up: the start screen, or the workspace of the open dataset. */
-  view: 'start' | 'workspace';
+  /** Which screen is up: the start screen, the workspace of the open dataset, or the open case. */
+  view: 'start' | 'workspace' | 'case' | 'threat-model';
   /** Which part of the workspace the main column shows. */
   workspaceTab: WorkspaceTab;
   /** The last error from the host, shown until dismissed or replaced. */

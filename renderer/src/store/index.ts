@@ -1,6 +1,7 @@
 export { useStore, resetStore, initialState, selectScan, type State } from './store.ts';
 export { useScanViews } from './hooks.ts';
-export { listenToJobs, startJob, cancelJob, jobTitle, openDataset, refreshDatasets } from './job-runner.ts';
+export { listenToJobs, startJob, cancelJob, openDataset, refreshDatasets } from './job-runner.ts';
+export { jobTitle } from '../../../shared/domain/job-titles.ts';
 export {
   scanViews,
   classRows,

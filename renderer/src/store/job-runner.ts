@@ -5,8 +5,8 @@
  */
 import type { Unsubscribe } from '../../../shared/contract/api.ts';
 import type { DatasetSummary } from '../../../shared/domain/dataset.ts';
-import { DETECTORS } from '../../../shared/domain/detector-catalog.ts';
 import { isFinal, type JobInfo } from '../../../shared/domain/jobs.ts';
+import { jobTitle } from '../../../shared/domain/job-titles.ts';
 import { getClient } from '../api/client.ts';
 import { mostSuspiciousClass } from './scan-views.ts';
 import { useStore } from './store.ts';
@@ -56,24 +56,6 @@ export async function cancelJob(jobId: string): Promise<void> {
   }
 }
 
-export function jobTitle(job: JobInfo): string {
-  switch (job.kind) {
-    case 'load': {
-      const p = (job as JobInfo<'load'>).params.path;
-      return `Open ${p.split(/[\\/]/).pop() || p}`;
-    }
-    case 'synthesize':
-      return 'Generate synthetic dataset';
-    case 'scan': {
-      const names = (job as JobInfo<'scan'>).params.detectors.map((d) => DETECTORS[d.name]?.title ?? d.name);
-      return names.length === 1 ? names[0] : `Scan: ${names.length} detectors`;
-    }
-    case 'export': {
-      const p = (job as JobInfo<'export'>).params.path;
-      return `Write cleaned ${p.split(/[\\/]/).pop() || p}`;
-    }
-  }
-}
 
 /** Shows `summary` in the workspace, with its last scan (if any) and a fresh triage state. */
 export function openDataset(summary: DatasetSummary): void {
@@ -97,6 +79,9 @@ export function refreshDatasets(): void {
     .catch((err: unknown) => console.warn('Assay: could not list datasets', err));
 }
 
+/** The kinds whose results change the workspace itself: a dataset to show, a scan to triage, a written file. */
+const SETTLED_HERE = new Set<JobInfo['kind']>(['load', 'synthesize', 'scan', 'export']);
+
 async function settle(jobId: string): Promise<void> {
   const state = useStore.getState();
   const job = state.jobs[jobId];
@@ -106,7 +91,8 @@ async function settle(jobId: string): Promise<void> {
     state.showError(jobTitle(job), job.error ?? 'The job failed without a message.');
     return;
   }
-  if (job.status !== 'done') return;
+  // The other kinds' results are fetched by the feature that started them (influence, drift, privacy, …).
+  if (job.status !== 'done' || !SETTLED_HERE.has(job.kind)) return;
   try {
     const result = await getClient().getJobResult({ jobId });
     const s = useStore.getState();

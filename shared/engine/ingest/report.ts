@@ -66,8 +66,9 @@ export function rowHashes(features: Float32Array, start: number, end: number, d:
 export function groupDuplicateRows(hashes: Float64Array, features: Float32Array, d: number, labels: Int32Array): { count: number; groups: number[][] } {
   const rows = hashes.length;
   const bits = new Uint32Array(features.buffer, features.byteOffset, rows * d);
-  let size = 16;
-  while (size < rows * 2) size *= 2;
+  let bitsOfSize = 4;
+  while (1 << bitsOfSize < rows * 2) bitsOfSize++;
+  const size = 1 << bitsOfSize;
   const mask = size - 1;
   const keys = new Float64Array(size);
   const slots = new Int32Array(size); // row + 1; 0 = empty
@@ -80,7 +81,12 @@ export function groupDuplicateRows(hashes: Float64Array, features: Float32Array,
   };
   for (let i = 0; i < rows; i++) {
     const key = hashes[i];
-    let s = key % size & mask;
+    // The slot comes from all of the key's bits (Fibonacci hashing of its two halves), not from its low bits:
+    // those carry only part of the row hash, and rows of one to three features all shared them, so the
+    // table clustered into one probe run and the pass went quadratic.
+    const high = Math.floor(key / 0x100000) | 0;
+    const low = key - Math.floor(key / 0x100000) * 0x100000;
+    let s = Math.imul(high ^ Math.imul(low, 0x85ebca6b), 0x9e3779b1) >>> (32 - bitsOfSize);
     let match = -1;
     while (slots[s] !== 0) {
       const other = slots[s] - 1;

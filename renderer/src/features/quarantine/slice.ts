@@ -44,6 +44,8 @@ export interface QuarantineSlice extends QuarantineData {
    */
   addQuarantineSet(name: string, origin: string, rows: ArrayLike<number>): QuarantineSet | null;
   removeQuarantineSet(id: string): void;
+  /** Adds sets saved in a case (the case feature hydrates them when their dataset is opened), replacing those with the same id. */
+  addSavedQuarantineSets(sets: QuarantineSet[]): void;
   setCleanedExport(jobId: string, result: CleanedExport): void;
 }
 
@@ -61,7 +63,8 @@ export const createQuarantineSlice: StateCreator<State, [], [], QuarantineSlice>
     const rows = Int32Array.from(new Set(Array.from(given))).sort();
     const { views } = scanViews(result, s.overrides);
     const entry: QuarantineSet = {
-      id: `q${nextId++}`,
+      // Unique across sessions: a case brings back sets saved earlier, matched by id.
+      id: `q${Date.now().toString(36)}-${nextId++}`,
       name: name.trim() || `Set ${s.quarantine.length + 1}`,
       origin,
       createdAt: new Date().toISOString(),
@@ -83,5 +86,6 @@ export const createQuarantineSlice: StateCreator<State, [], [], QuarantineSlice>
     return entry;
   },
   removeQuarantineSet: (id) => set((s) => ({ quarantine: s.quarantine.filter((q) => q.id !== id) })),
+  addSavedQuarantineSets: (sets) => set((s) => ({ quarantine: [...s.quarantine.filter((o) => !sets.some((q) => q.id === o.id)), ...sets] })),
   setCleanedExport: (jobId, result) => set((s) => ({ cleanedExports: { ...s.cleanedExports, [jobId]: result } })),
 });

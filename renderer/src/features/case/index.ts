@@ -1,0 +1,3 @@
+export { CasePage } from './CasePage.tsx';
+export { CaseStartCard } from './CaseStartCard.tsx';
+export { CaseButton, useCaseSession } from './CaseButton.tsx';

@@ -1,0 +1,1 @@
+export { DriftView } from './DriftView.tsx';

@@ -1,0 +1,63 @@
+/**
+ * What the influence views ask of the host. Each call is a job (progress and Cancel in the job bar); when it
+ * is done its result goes into the influence slice.
+ */
+import { getClient } from '../../api/client.ts';
+import type { CertifyRequest, InfluenceRequest, TrainRequest, WhatIfRequest } from '../../../../shared/domain/influence.ts';
+import { isFinal, type JobInfo, type JobKind, type JobKinds } from '../../../../shared/domain/jobs.ts';
+import { startJob, useStore } from '../../store/index.ts';
+
+/** Resolves when the store has seen the job reach a final status. */
+function settled(jobId: string): Promise<JobInfo> {
+  return new Promise((resolve) => {
+    let off: () => void = () => {};
+    const check = () => {
+      const job = useStore.getState().jobs[jobId];
+      if (!job || !isFinal(job.status)) return false;
+      off();
+      resolve(job);
+      return true;
+    };
+    if (!check()) off = useStore.subscribe(check);
+  });
+}
+
+/** Starts a job and returns its result, or null when it could not start, failed (the banner says why) or was cancelled. */
+async function run<K extends JobKind>(context: string, call: () => Promise<JobInfo>): Promise<JobKinds[K]['result'] | null> {
+  const job = await startJob(context, call);
+  if (!job) return null;
+  const final = await settled(job.id);
+  if (final.status !== 'done') return null;
+  try {
+    const result = await getClient().getJobResult({ jobId: job.id });
+    return result.value as JobKinds[K]['result'];
+  } catch (err) {
+    useStore.getState().showError(context, err);
+    return null;
+  }
+}
+
+export async function trainModel(request: TrainRequest): Promise<void> {
+  const model = await run<'train'>('Train model', () => getClient().trainModel(request));
+  if (model) useStore.getState().setInfluenceModel(model);
+}
+
+export async function computeInfluence(request: InfluenceRequest): Promise<void> {
+  const ranking = await run<'influence'>('Influence', () => getClient().computeInfluence(request));
+  if (ranking && useStore.getState().influenceModel?.modelId === ranking.modelId) useStore.getState().setInfluenceRanking(ranking);
+}
+
+export async function computeSelfInfluence(modelId: string): Promise<void> {
+  const result = await run<'selfInfluence'>('Self-influence', () => getClient().computeSelfInfluence({ modelId }));
+  if (result && useStore.getState().influenceModel?.modelId === result.modelId) useStore.getState().setSelfInfluence(result);
+}
+
+export async function runWhatIf(request: WhatIfRequest, label: string): Promise<void> {
+  const result = await run<'whatIf'>('What if removed', () => getClient().runWhatIf(request));
+  if (result && useStore.getState().influenceModel?.modelId === result.modelId) useStore.getState().addWhatIfRun({ label, result });
+}
+
+export async function certifyRobustness(request: CertifyRequest, label: string): Promise<void> {
+  const result = await run<'certify'>('DPA certificates', () => getClient().certifyRobustness(request));
+  if (result && useStore.getState().influenceModel?.modelId === result.modelId) useStore.getState().addCertifyRun({ label, result });
+}

@@ -1,0 +1,1 @@
+export { InfluenceView } from './InfluenceView.tsx';

@@ -1,0 +1,1 @@
+export { PrivacyView } from './PrivacyView.tsx';

@@ -1,0 +1,1 @@
+export { ProvenancePanel } from './ProvenancePanel.tsx';

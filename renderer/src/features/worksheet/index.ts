@@ -1,0 +1,1 @@
+export { ThreatModelView } from './ThreatModelView.tsx';

@@ -105,6 +105,11 @@ const dataSourceSchema = z
     validation: unit,
     /** p_j: prior probability that the source is compromised. */
     compromise: unit,
+    /**
+     * The manifest check V was read from (kind "manifest": id the verify job's id, label the manifest path);
+     * absent when V was typed in. Optional, so version-2 files written before it existed still parse.
+     */
+    validationEvidence: evidenceSchema.optional(),
   })
   .strict();
 

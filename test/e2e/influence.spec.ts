@@ -1,10 +1,11 @@
 /**
- * The Influence tab end to end, in served mode: a small dataset with mislabelled rows and a detector scan, a
- * model trained as a job, a misclassified test point picked by clicking it, the ranking with helpful/harmful
- * verdicts and the detectors' flags, a row opened in the inspector, self-influence, a what-if refit, the top
- * harmful rows quarantined and two DPA curves (all rows, and without the quarantine set).
+ * The Influence tab end to end, in served mode: a small dataset with mislabelled rows, a model trained as a
+ * job, a misclassified test point picked by clicking it, the ranking with helpful/harmful verdicts, a row
+ * opened in the inspector, self-influence, a what-if refit, the top harmful rows quarantined with no scan (their
+ * influence as the reason) and two DPA curves (all rows, and without the quarantine set); then a detector scan,
+ * whose flags the ranking shows and whose verdicts a new quarantine set keeps beside the influence.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base, expect } from '@playwright/test';
@@ -41,9 +42,7 @@ test('train, pick a misclassified test point, rank training rows, what-if, quara
 
   await page.goto(app.served.url);
   await page.getByTestId('opened-datasets').getByText('noisy.csv').click();
-  // A scan first, so the ranking can say which detectors flag each row and rows can be quarantined.
-  await page.getByTestId('run-scan').click();
-  await expect(page.getByTestId('job-status')).toHaveText('done', { timeout: 150_000 });
+  // No scan: influence needs none, and neither does quarantining the rows it finds harmful.
   await page.getByTestId('tab-influence').click();
 
   // Train: metrics, gradient norm and the confusion matrix.
@@ -103,18 +102,53 @@ test('train, pick a misclassified test point, rank training rows, what-if, quara
   await page.getByTestId('pick-top-n').fill('20');
   await page.getByTestId('pick-top-harmful').click();
   await expect(page.getByTestId('picked-count')).toHaveText('20 picked');
-  // The detectors' verdict on each ranked row is shown (a detector name or "none").
-  for (const cell of await rows.locator('td:nth-child(9)').allTextContents()) expect(cell).not.toBe('no scan');
-  // Quarantine the picked rows, then certify without that set.
+  for (const cell of await rows.locator('td:nth-child(9)').allTextContents()) expect(cell).toBe('no scan');
+  // Quarantine the picked rows without a scan: labels from the host, each row's Δ test loss as its reason.
+  const pickedRows = (await rows.evaluateAll((trs) => trs.slice(0, 20).map((tr) => Number(tr.getAttribute('data-row'))))).sort((a, b) => a - b);
   await page.getByTestId('quarantine-name').fill('harmful 20');
   await page.getByTestId('quarantine-picked').click();
-  await expect(page.locator('[data-testid="quarantine-set"][data-name="harmful 20"]')).toBeVisible();
+  const harmfulSet = page.locator('[data-testid="quarantine-set"][data-name="harmful 20"]');
+  await expect(harmfulSet.getByTestId('quarantine-count')).toHaveText('20');
+  const [json] = await Promise.all([page.waitForEvent('download'), harmfulSet.getByTestId('export-json').click()]);
+  const exported = JSON.parse(readFileSync((await json.path())!, 'utf8')) as {
+    detectors: { detector: string; flagNote: string }[];
+    rows: { index: number; id: string; label: string; reasons: { detector: string; score: number; flagged: boolean }[] }[];
+  };
+  expect(exported.detectors.map((d) => d.detector)).toEqual(['influence']);
+  expect(exported.detectors[0].flagNote).toContain('Koh & Liang');
+  expect(exported.rows.map((r) => r.index)).toEqual(pickedRows);
+  expect(exported.rows.map((r) => r.id)).toEqual(pickedRows.map((r) => `n${r}`));
+  // The labels the host gave are the file's: every 25th row carries the next class's name.
+  const names = ['ant', 'bee', 'cow'];
+  expect(exported.rows.map((r) => r.label)).toEqual(pickedRows.map((i) => names[i % 25 === 0 ? ((i % 3) + 1) % 3 : i % 3]));
+  // The 20 most harmful rows: each lowers the test loss if removed.
+  for (const r of exported.rows) {
+    expect(r.reasons).toHaveLength(1);
+    expect(r.reasons[0].flagged).toBe(true);
+    expect(r.reasons[0].score).toBeLessThan(0);
+  }
   await page.getByTestId('certify-exclude').selectOption({ label: 'quarantine set “harmful 20” (20 rows)' });
   await page.getByTestId('certify-run').click();
   await expect(page.getByTestId('certify-results').locator('tbody tr')).toHaveCount(2);
   await expect(page.getByTestId('certify-results')).toContainText('without quarantine set “harmful 20”');
   // Two curves of R + 1 = 7 points each.
   await expect(page.getByTestId('certified-curve')).toHaveAttribute('data-points', '14');
+
+  // A scan: the ranking now names the detectors flagging each row, and a new set keeps their verdicts too.
+  await page.getByTestId('run-scan').click();
+  await expect(page.getByTestId('tab-triage')).toHaveAttribute('aria-selected', 'true', { timeout: 150_000 });
+  await page.getByTestId('tab-influence').click();
+  await expect(rows.first()).toBeVisible();
+  for (const cell of await rows.locator('td:nth-child(9)').allTextContents()) expect(cell).not.toBe('no scan');
+  await expect(page.getByTestId('picked-count')).toHaveText('20 picked');
+  await page.getByTestId('quarantine-name').fill('harmful 20 scanned');
+  await page.getByTestId('quarantine-picked').click();
+  const scannedSet = page.locator('[data-testid="quarantine-set"][data-name="harmful 20 scanned"]');
+  await expect(scannedSet.getByTestId('quarantine-count')).toHaveText('20');
+  const [scannedJson] = await Promise.all([page.waitForEvent('download'), scannedSet.getByTestId('export-json').click()]);
+  const detectors = (JSON.parse(readFileSync((await scannedJson.path())!, 'utf8')) as { detectors: { detector: string }[] }).detectors.map((d) => d.detector);
+  expect(detectors.length).toBeGreaterThan(2);
+  expect(detectors.slice(-2)).toEqual(['consensus', 'influence']);
 
   expect(watch.problems).toEqual([]);
 });

@@ -2,9 +2,10 @@
  * The "Privacy & bias" tab end to end, in served mode: PII in a text column found, masked and linked to the
  * row inspector; k-anonymity over chosen quasi-identifiers with a binned age; leakage into an evaluation set
  * opened beside the training set; membership inference with its ROC curve; and an accuracy disparity planted
- * in one group of a protected attribute, highlighted.
+ * in one group of a protected attribute, highlighted. Leaked and PII rows are quarantined without a scan in the
+ * window (labels from the host, the leakage distance as the reason), and again after one (detector verdicts too).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base, expect } from '@playwright/test';
@@ -82,6 +83,11 @@ test('PII, k-anonymity, leakage, membership inference and bias on a loaded datas
   await expect(page.getByTestId('row-id')).toHaveText('t12');
   await email.getByTestId('pii-rows-toggle').click();
   await expect(pii.locator('.pii-detail button[data-row]')).toHaveCount(50);
+  // No scan in this window: the rows still go into a quarantine set, with no reasons but their labels.
+  await expect(page.getByTestId('quarantine-no-scan')).toBeVisible();
+  await pii.getByTestId('pii-quarantine').click();
+  const piiSet = page.getByTestId('quarantine-set').filter({ hasText: 'in notes' });
+  await expect(piiSet.getByTestId('quarantine-count')).toHaveText('50');
 
   // k-anonymity over age in decades and ZIP code.
   const anon = page.getByTestId('anonymity-panel');
@@ -105,8 +111,29 @@ test('PII, k-anonymity, leakage, membership inference and bias on a loaded datas
   await expect(leak.getByTestId('leakage-pair')).toHaveCount(10);
   await leak.getByTestId('leakage-pair').first().locator('button[data-row]').click();
   await expect(page.getByTestId('row-id')).toHaveText(/^t10\d$/);
-  // Quarantine sets hang on a scan made in this window: none yet.
-  await expect(leak.getByTestId('leakage-quarantine')).toBeDisabled();
+  // Leaked rows are quarantined without a scan: labels from the host, the distance to the copy as the reason.
+  await leak.getByTestId('leakage-quarantine').click();
+  const leakedSet = page.getByTestId('quarantine-set').filter({ hasText: 'Leaked into eval.csv' });
+  await expect(leakedSet.getByTestId('quarantine-count')).toHaveText('10');
+  await leakedSet.locator('summary', { hasText: 'Rows' }).click();
+  await expect(leakedSet.locator('.row-list li')).toHaveCount(10);
+  await expect(leakedSet.locator('.row-list li').first()).toContainText('#100');
+  await expect(leakedSet.locator('.row-list li').first()).toContainText('Train/test leakage');
+  const [leakJson] = await Promise.all([page.waitForEvent('download'), leakedSet.getByTestId('export-json').click()]);
+  const exported = JSON.parse(readFileSync((await leakJson.path())!, 'utf8')) as {
+    detectors: { detector: string }[];
+    rows: { index: number; id: string; label: string; reasons: { detector: string; score: number; flagged: boolean }[] }[];
+  };
+  expect(exported.detectors.map((d) => d.detector)).toEqual(['leakage']);
+  expect(exported.rows.map((r) => r.id)).toEqual(Array.from({ length: 10 }, (_, i) => `t${100 + i}`));
+  // The labels the host gave: the file's label column of those rows.
+  const trainLabels = readFileSync(train, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[1]);
+  expect(exported.rows.map((r) => r.label)).toEqual(exported.rows.map((r) => trainLabels[r.index]));
+  for (const r of exported.rows) expect(r.reasons).toEqual([{ detector: 'leakage', score: 0, pValue: null, flagged: true }]);
+  const [leakCsv] = await Promise.all([page.waitForEvent('download'), leakedSet.getByTestId('export-csv').click()]);
+  const csvLines = readFileSync((await leakCsv.path())!, 'utf8').trim().split(/\r?\n/);
+  expect(csvLines[0]).toBe('row_index,id,label,flagged_by,leakage_score,leakage_flagged');
+  expect(csvLines[1]).toBe(`100,t100,${trainLabels[100]},leakage,0,1`);
 
   // Membership inference on a held-out half: AUC, advantage, reading and the ROC curve.
   const member = page.getByTestId('membership-panel');
@@ -129,13 +156,20 @@ test('PII, k-anonymity, leakage, membership inference and bias on a loaded datas
   await expect(bias.getByTestId('bias-summary')).toContainText("'F' accuracy");
   await expect(bias.getByTestId('bias-tests')).toContainText('correctly classified');
 
-  // After a scan in the app, the leaked training rows go into a quarantine set in one click.
+  // After a scan in the app, a new set of the leaked rows keeps every detector's verdict beside the leakage.
   await page.getByTestId('run-scan').click();
   await expect(page.getByTestId('tab-triage')).toHaveAttribute('aria-selected', 'true');
   await page.getByTestId('tab-privacy').click();
   await page.getByTestId('leakage-quarantine').click();
-  const set = page.getByTestId('quarantine-set').filter({ hasText: 'Leaked into eval.csv' });
-  await expect(set.getByTestId('quarantine-count')).toHaveText('10');
+  const sets = page.getByTestId('quarantine-set').filter({ hasText: 'Leaked into eval.csv' });
+  await expect(sets).toHaveCount(2);
+  await expect(sets.nth(1).getByTestId('quarantine-count')).toHaveText('10');
+  const [scannedJson] = await Promise.all([page.waitForEvent('download'), sets.nth(1).getByTestId('export-json').click()]);
+  const withScan = JSON.parse(readFileSync((await scannedJson.path())!, 'utf8')) as { detectors: { detector: string }[] };
+  const detectors = withScan.detectors.map((d) => d.detector);
+  expect(detectors).toContain('consensus');
+  expect(detectors.indexOf('consensus')).toBe(detectors.length - 2);
+  expect(detectors.at(-1)).toBe('leakage');
 
   expect(watch.problems).toEqual([]);
 });

@@ -125,7 +125,7 @@ describe('validationScore', () => {
 });
 
 describe('a data source\'s validation evidence in the worksheet', () => {
-  const fixture = () => JSON.parse(readFileSync(new URL('../fixtures/worksheet-v2.json', import.meta.url), 'utf8')) as Record<string, any>;
+  const fixture = () => JSON.parse(readFileSync(new URL('../fixtures/worksheet-v2.json', import.meta.url), 'utf8')) as { context: { sources: Record<string, unknown>[] } };
 
   it('is optional: the committed version-2 file parses without it', () => {
     const { worksheet } = parseWorksheet(fixture());

@@ -138,7 +138,7 @@ const SECTIONS: Record<ReportSection, (input: ReportInput) => string> = {
   },
 
   findings(input) {
-    if (input.findings.length === 0) return none('No detector results are stored in this case.');
+    // Sets made from influence or privacy checks need no scan: list them even when no detector ran.
     const quarantine = input.quarantine.length
       ? `<h3>Quarantined rows</h3>` +
         input.quarantine
@@ -149,6 +149,7 @@ const SECTIONS: Record<ReportSection, (input: ReportInput) => string> = {
           )
           .join('')
       : '';
+    if (input.findings.length === 0) return none('No detector results are stored in this case.') + quarantine;
     return input.findings.map(finding).join('') + quarantine;
   },
 

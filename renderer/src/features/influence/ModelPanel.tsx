@@ -153,7 +153,12 @@ function ConfusionHeatmap({ model }: { model: TrainedModel }) {
         z,
         x: model.classNames,
         y: model.classNames,
-        colorscale: 'Blues',
+        // Zero light, the largest count dark: plotly's named 'Blues' runs the other way round.
+        colorscale: [
+          [0, '#f8fafc'],
+          [1, '#1d4ed8'],
+        ],
+        zmin: 0,
         showscale: false,
         hovertemplate: 'true %{y}, predicted %{x}: %{z}<extra></extra>',
         text: z.map((row) => row.map(String)),

@@ -3,6 +3,7 @@ import { testChoiceNote, type InfluenceRanking, type TrainedModel } from '../../
 import { getClient } from '../../api/client.ts';
 import { useScanViews, useStore } from '../../store/index.ts';
 import { formatNumber, nf } from '../../ui/format.ts';
+import { quarantineRows } from '../quarantine/index.ts';
 
 const PAGE = 50;
 const PREVIEW_FEATURES = 4;
@@ -25,7 +26,6 @@ export function RankingTable({ model, ranking }: { model: TrainedModel; ranking:
   const setPicked = useStore((s) => s.setInfluencePicked);
   const selectRow = useStore((s) => s.selectRow);
   const selectedRow = useStore((s) => s.selectedRow);
-  const addQuarantineSet = useStore((s) => s.addQuarantineSet);
   const showError = useStore((s) => s.showError);
   const sv = useScanViews();
   const [order, setOrder] = useState<Order>('harmful');
@@ -86,11 +86,33 @@ export function RankingTable({ model, ranking }: { model: TrainedModel; ranking:
     const harmful = ranked.filter((i) => change[i] < 0).sort((a, b) => change[a] - change[b]);
     setPicked(harmful.slice(0, n).map((i) => model.trainRows[i]));
   };
-  const quarantine = () => {
+  const quarantine = async () => {
     if (picked.length === 0) return showError('Quarantine', 'tick the training rows to quarantine first');
-    const made = addQuarantineSet(setName, `influence on ${testChoiceNote(ranking.choice)} (${ranking.method}), ${picked.length} rows picked`, picked);
-    if (!made) return showError('Quarantine', 'quarantine sets record every detector’s verdict on their rows: run a scan of this dataset first, then add the rows');
-    setSetName('');
+    // The set keeps each row's influence as its evidence: the Δ test loss, flagged when harmful.
+    const at = new Map(picked.map((row, k) => [row, k]));
+    const scores = new Float64Array(picked.length).fill(Number.NaN);
+    const harmful = new Uint8Array(picked.length);
+    model.trainRows.forEach((row, i) => {
+      const k = at.get(row);
+      if (k === undefined) return;
+      scores[k] = change[i];
+      harmful[k] = ranking.helpful[i] ? 0 : 1;
+    });
+    const on = testChoiceNote(ranking.choice);
+    const evidence = {
+      detector: 'influence' as const,
+      title: 'Influence',
+      flagged: harmful,
+      scores,
+      pValues: null,
+      flagNote: `score = Δ test loss on ${on} if the row is removed (Koh & Liang 2017, ${ranking.method}); flagged = harmful (removing it lowers the loss)`,
+    };
+    try {
+      const made = await quarantineRows(setName, `influence on ${on} (${ranking.method}), ${picked.length} rows picked`, picked, [evidence]);
+      if (made) setSetName('');
+    } catch (err) {
+      showError('Quarantine', err);
+    }
   };
 
   return (
@@ -204,7 +226,7 @@ export function RankingTable({ model, ranking }: { model: TrainedModel; ranking:
           clear
         </button>
         <input type="text" value={setName} placeholder="quarantine set name" data-testid="quarantine-name" onChange={(e) => setSetName(e.target.value)} />
-        <button type="button" className="btn small" disabled={picked.length === 0} data-testid="quarantine-picked" onClick={quarantine}>
+        <button type="button" className="btn small" disabled={picked.length === 0} data-testid="quarantine-picked" onClick={() => void quarantine()}>
           Add picked rows to quarantine
         </button>
       </div>

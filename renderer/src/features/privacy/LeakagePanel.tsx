@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { DatasetSummary } from '../../../../shared/domain/dataset.ts';
 import type { LeakageReport } from '../../../../shared/domain/privacy.ts';
+import type { QuarantineReason } from '../quarantine/index.ts';
 import { refreshDatasets, useStore } from '../../store/index.ts';
 import { formatNumber, formatPercent, nf } from '../../ui/format.ts';
 import { runPrivacyCheck, usePrivacyRunning } from './actions.ts';
@@ -72,8 +73,25 @@ export function LeakagePanel({ dataset }: { dataset: DatasetSummary }) {
   );
 }
 
+/** The leaked training rows (those in the pairs listed) and, as their quarantine reason, the distance to their nearest copy. */
+function leakedRows(r: LeakageReport): { rows: Int32Array; reasons: QuarantineReason[] } {
+  const nearest = new Map<number, number>();
+  for (const p of r.pairs) nearest.set(p.trainRow, Math.min(p.distance, nearest.get(p.trainRow) ?? Infinity));
+  const rows = Int32Array.from(nearest.keys());
+  const reason: QuarantineReason = {
+    detector: 'leakage',
+    title: 'Train/test leakage',
+    flagged: new Uint8Array(rows.length).fill(1),
+    scores: Float64Array.from(rows, (row) => nearest.get(row)!),
+    pValues: null,
+    flagNote: `score = distance to the nearest copy in '${r.evalName}' (0 = exact); flagged = exact, or nearer than ${formatNumber(r.threshold)} (${r.nearFactor} × median nearest-neighbour distance)`,
+  };
+  return { rows, reasons: [reason] };
+}
+
 function LeakageResults({ result: r }: { result: LeakageReport }) {
   const leaked = r.exactEvalRows + r.nearEvalRows;
+  const toQuarantine = leakedRows(r);
   return (
     <>
       <p className={`privacy-verdict ${leaked ? 'bad' : 'ok'}`} data-testid="leakage-summary">
@@ -85,7 +103,8 @@ function LeakageResults({ result: r }: { result: LeakageReport }) {
         near = closer than {formatNumber(r.threshold)} ({r.nearFactor} × median nearest-neighbour distance {formatNumber(r.medianNnDistance)}){' '}
         {leaked > 0 && (
           <QuarantineButton
-            rows={[...new Set(r.pairs.map((p) => p.trainRow))]}
+            rows={toQuarantine.rows}
+            reasons={toQuarantine.reasons}
             name={`Leaked into ${r.evalName}`}
             origin={`training rows copied in '${r.evalName}' (train/test leakage${r.pairsTotal > r.pairs.length ? `, first ${r.pairs.length} of ${r.pairsTotal} pairs` : ''})`}
             testId="leakage-quarantine"

@@ -1,26 +1,31 @@
 import { useState } from 'react';
-import { selectScan, useStore } from '../../store/index.ts';
+import { quarantineRows, type QuarantineReason } from '../quarantine/index.ts';
+import { useStore } from '../../store/index.ts';
 import { nf } from '../../ui/format.ts';
 
 /**
  * Puts rows found by a privacy check (rows holding PII, leaked training rows) into a quarantine set, so the
- * cleaned export leaves them out. Quarantine sets hang on the dataset's scan, so this needs one.
+ * cleaned export leaves them out. No scan is needed: the set keeps the check's own evidence (`reasons`,
+ * aligned with `rows`), and every detector's verdict too when the dataset has a scan.
  */
-export function QuarantineButton({ rows, name, origin, testId }: { rows: ArrayLike<number>; name: string; origin: string; testId: string }) {
-  const hasScan = useStore((s) => selectScan(s) !== null);
-  const addSet = useStore((s) => s.addQuarantineSet);
+export function QuarantineButton({ rows, name, origin, testId, reasons }: { rows: ArrayLike<number>; name: string; origin: string; testId: string; reasons?: QuarantineReason[] }) {
+  const showError = useStore((s) => s.showError);
   const [made, setMade] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
   return (
     <span className="privacy-quarantine">
       <button
         type="button"
         className="btn tiny"
         data-testid={testId}
-        disabled={!hasScan || rows.length === 0}
-        title={hasScan ? 'Add these rows to a quarantine set (the cleaned export leaves them out)' : 'Quarantine sets belong to a scan: run one first'}
+        disabled={busy || rows.length === 0}
+        title="Add these rows to a quarantine set (the cleaned export leaves them out)"
         onClick={() => {
-          const set = addSet(name, origin, rows);
-          if (set) setMade(set.name);
+          setBusy(true);
+          quarantineRows(name, origin, rows, reasons)
+            .then((set) => set && setMade(set.name))
+            .catch((err: unknown) => showError(`Quarantine ${name}`, err))
+            .finally(() => setBusy(false));
         }}
       >
         Quarantine {nf.format(rows.length)} rows

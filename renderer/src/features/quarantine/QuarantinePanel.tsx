@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { getClient } from '../../api/client.ts';
-import { countFlagged, startJob, useScanViews, useStore } from '../../store/index.ts';
+import { countFlagged, startJob, useScanViews, useStore, type ScanViews } from '../../store/index.ts';
 import { nf } from '../../ui/format.ts';
 import { download, fileStem, quarantineCsv, quarantineJson, rowIds } from './export.ts';
 import type { QuarantineSet } from './slice.ts';
@@ -109,7 +109,7 @@ function SetItem({ set }: { set: QuarantineSet }) {
                   {set.reasons
                     .filter((r) => r.detector !== 'consensus' && r.flagged[i])
                     .map((r) => r.title)
-                    .join(', ') || 'by hand'}
+                    .join(', ') || (set.reasons.length ? 'by hand' : '')}
                 </span>
               </button>
             </li>
@@ -122,17 +122,13 @@ function SetItem({ set }: { set: QuarantineSet }) {
   );
 }
 
-/** Named sets of rows held back, built from flags, the selection or detector agreement; exported as CSV/JSON. */
-export function QuarantinePanel() {
-  const sv = useScanViews();
-  const datasetId = useStore((s) => s.dataset?.id ?? null);
-  const sets = useStore((s) => s.quarantine);
+/** The form that makes a set from the scan's flags or the selection. */
+function NewSet({ sv }: { sv: ScanViews }) {
   const classIndex = useStore((s) => s.selectedClass);
   const viewKey = useStore((s) => s.selectedView);
   const selection = useStore((s) => s.selection);
   const addSet = useStore((s) => s.addQuarantineSet);
   const [source, setSource] = useState<'class' | 'all' | 'selection'>('class');
-  if (!sv || datasetId === null) return null;
 
   const view = sv.views.find((v) => v.key === viewKey) ?? sv.views[sv.views.length - 1];
   const className = classIndex !== null ? sv.result.classNames[classIndex] : null;
@@ -157,27 +153,48 @@ export function QuarantinePanel() {
     }
   };
 
+  return (
+    <div className="qnew">
+      <label className="field">
+        <span>New set from</span>
+        <select data-testid="quarantine-source" value={chosen.key} onChange={(e) => setSource(e.target.value as typeof source)}>
+          {options.map((o) => (
+            <option key={o.key} value={o.key}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="button" className="btn small primary" data-testid="quarantine-create" disabled={chosen.n === 0} onClick={create}>
+        Add set
+      </button>
+    </div>
+  );
+}
+
+/**
+ * Named sets of rows held back, built from flags, the selection or detector agreement, or sent here by the
+ * Influence and Privacy tabs (which need no scan); exported as CSV/JSON or left out of a cleaned copy.
+ */
+export function QuarantinePanel() {
+  const sv = useScanViews();
+  const datasetId = useStore((s) => s.dataset?.id ?? null);
+  const sets = useStore((s) => s.quarantine);
+  if (datasetId === null) return null;
+
   const mine = sets.filter((s) => s.datasetId === datasetId);
   return (
     <section className="panel quarantine" aria-labelledby="quarantine-title" data-testid="quarantine">
       <h2 id="quarantine-title">Quarantine</h2>
-      <div className="qnew">
-        <label className="field">
-          <span>New set from</span>
-          <select data-testid="quarantine-source" value={chosen.key} onChange={(e) => setSource(e.target.value as typeof source)}>
-            {options.map((o) => (
-              <option key={o.key} value={o.key}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="button" className="btn small primary" data-testid="quarantine-create" disabled={chosen.n === 0} onClick={create}>
-          Add set
-        </button>
-      </div>
+      {sv ? (
+        <NewSet sv={sv} />
+      ) : (
+        <p className="muted small" data-testid="quarantine-no-scan">
+          Run a scan to make sets from detector flags; the Influence and Privacy tabs add rows without one.
+        </p>
+      )}
       {mine.length === 0 ? (
-        <p className="muted small">No sets yet. Each row keeps every detector's score, p-value and flag as its reasons.</p>
+        <p className="muted small">No sets yet. Each row keeps every detector's score, p-value and flag, and the evidence of the analysis that picked it, as its reasons.</p>
       ) : (
         <ul className="qsets">
           {mine.map((s) => (

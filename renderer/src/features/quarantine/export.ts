@@ -1,7 +1,8 @@
 /**
  * Quarantine sets as files: CSV (one row per quarantined row, a score / p-value / flag column triple per
- * detector) and JSON (the same plus the dataset hash and what each detector's flags assumed). Downloads go
- * through a Blob and `a.download`, which works in a browser and in Electron alike.
+ * reason: each detector, then the picking analysis's evidence; none for a set without reasons) and JSON (the
+ * same plus the dataset hash and what each reason's flags assumed). Downloads go through a Blob and
+ * `a.download`, which works in a browser and in Electron alike.
  */
 import { getClient } from '../../api/client.ts';
 import type { QuarantineSet } from './slice.ts';

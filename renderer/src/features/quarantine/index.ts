@@ -1,1 +1,3 @@
 export { QuarantinePanel } from './QuarantinePanel.tsx';
+export { quarantineRows } from './actions.ts';
+export type { QuarantineReason, QuarantineSet } from './slice.ts';

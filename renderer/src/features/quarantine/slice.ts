@@ -2,15 +2,22 @@ import type { StateCreator } from 'zustand';
 import type { CleanedExport } from '../../../../shared/domain/dataset.ts';
 import { scanViews, type ViewKey } from '../../store/scan-views.ts';
 import type { State } from '../../store/store.ts';
+import { buildQuarantineSet, type LabelSource } from './build.ts';
 
-/** Why rows are in a set: one detector's verdict on each of them, aligned with the set's `rows`. */
+/** Analyses other than the detectors that put rows in a set with their own per-row evidence. */
+export type EvidenceKey = 'influence' | 'leakage';
+
+/**
+ * Why rows are in a set, aligned with the set's `rows`: one detector's verdict on each of them, or the evidence
+ * of the analysis that picked them (e.g. influence: Δ test loss, flagged = harmful; leakage: copy distance).
+ */
 export interface QuarantineReason {
-  detector: ViewKey;
+  detector: ViewKey | EvidenceKey;
   title: string;
   flagged: Uint8Array;
   scores: Float64Array;
   pValues: Float64Array | null;
-  /** What that detector's flags assumed when the set was made. */
+  /** What the flags assumed when the set was made. */
   flagNote: string;
 }
 
@@ -28,7 +35,16 @@ export interface QuarantineSet {
   rows: Int32Array;
   /** Class name of each row. */
   labels: string[];
+  /** Every detector's verdict when the dataset had a scan, then the picking analysis's evidence; may be empty. */
   reasons: QuarantineReason[];
+}
+
+/** What the analysis that picked the rows knows of them; columns aligned with the rows given. */
+export interface QuarantineEvidence {
+  /** Class index (into the dataset's classNames) of each row; used when the dataset has no scan. */
+  labels?: ArrayLike<number>;
+  /** The analysis's own reasons, kept with the detectors' (if any). */
+  reasons?: QuarantineReason[];
 }
 
 export interface QuarantineData {
@@ -39,10 +55,12 @@ export interface QuarantineData {
 
 export interface QuarantineSlice extends QuarantineData {
   /**
-   * Makes a set of `rows` of the open dataset, recording every detector's score, p-value and flag (after the
-   * analyst's threshold overrides) for each row. Returns null when there is no scan to take reasons from.
+   * Makes a set of `rows` of the open dataset. With a scan, each row keeps every detector's score, p-value and
+   * flag (after the analyst's threshold overrides) and its label from the scan; `evidence.reasons` are added
+   * either way. Returns null when no dataset is open, or when it has no scan and `evidence.labels` is not
+   * given (quarantineRows in actions.ts asks the host for them).
    */
-  addQuarantineSet(name: string, origin: string, rows: ArrayLike<number>): QuarantineSet | null;
+  addQuarantineSet(name: string, origin: string, rows: ArrayLike<number>, evidence?: QuarantineEvidence): QuarantineSet | null;
   removeQuarantineSet(id: string): void;
   /** Adds sets saved in a case (the case feature hydrates them when their dataset is opened), replacing those with the same id. */
   addSavedQuarantineSets(sets: QuarantineSet[]): void;
@@ -55,33 +73,27 @@ let nextId = 1;
 
 export const createQuarantineSlice: StateCreator<State, [], [], QuarantineSlice> = (set, get) => ({
   ...quarantineInitial,
-  addQuarantineSet: (name, origin, given) => {
+  addQuarantineSet: (name, origin, given, evidence = {}) => {
     const s = get();
     const dataset = s.dataset;
-    const result = dataset ? s.scans[dataset.id] : undefined;
-    if (!dataset || !result) return null;
-    const rows = Int32Array.from(new Set(Array.from(given))).sort();
-    const { views } = scanViews(result, s.overrides);
-    const entry: QuarantineSet = {
+    if (!dataset) return null;
+    const result = s.scans[dataset.id];
+    let labels: LabelSource;
+    if (result) labels = { kind: 'scan', labels: result.labels, classNames: result.classNames };
+    else if (evidence.labels) labels = { kind: 'given', labels: evidence.labels, classNames: dataset.classNames };
+    else return null;
+    const entry = buildQuarantineSet({
       // Unique across sessions: a case brings back sets saved earlier, matched by id.
       id: `q${Date.now().toString(36)}-${nextId++}`,
       name: name.trim() || `Set ${s.quarantine.length + 1}`,
       origin,
       createdAt: new Date().toISOString(),
-      datasetId: dataset.id,
-      datasetName: dataset.name,
-      datasetSha256: dataset.sha256,
-      rows,
-      labels: Array.from(rows, (r) => result.classNames[result.labels[r]] ?? String(result.labels[r])),
-      reasons: views.map((v) => ({
-        detector: v.key,
-        title: v.title,
-        flagged: Uint8Array.from(rows, (r) => v.flagged[r]),
-        scores: Float64Array.from(rows, (r) => v.scores[r]),
-        pValues: v.pValues ? Float64Array.from(rows, (r) => v.pValues![r]) : null,
-        flagNote: v.flagNote,
-      })),
-    };
+      dataset,
+      given,
+      labels,
+      views: result ? scanViews(result, s.overrides).views : [],
+      evidence: evidence.reasons ?? [],
+    });
     set({ quarantine: [...s.quarantine, entry] });
     return entry;
   },

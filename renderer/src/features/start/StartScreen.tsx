@@ -64,7 +64,8 @@ export function StartScreen({ openFile }: { openFile?: ReactNode }) {
         <h1>Assay</h1>
         <p className="lede">
           Assay looks for poisoned, backdoored or mislabeled rows in a training set: open the data, run detectors
-          with calibrated verdicts, and see per class which rows stand out and where the detectors agree — offline, on this machine.
+          with calibrated verdicts, see which rows pushed the model (influence, certified robustness), check drift,
+          privacy and bias, and keep it all in a case with a tamper-evident trail and a report — offline, on this machine.
         </p>
         <div className="hero-actions">
           <button

@@ -5,12 +5,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import writeFileAtomic from 'write-file-atomic';
 import { AUDIT_FILE, CASE_FILE, parseCase } from '../../shared/domain/case.ts';
-import { appVersion } from '../host/app-root.ts';
 import { verifyAuditFile } from '../host/case/audit-log.ts';
-import { UsageError, type Command } from './command.ts';
+import { documentHeader, UsageError, type Command } from './command.ts';
+import { parseCommandArgs } from './options.ts';
 
 const USAGE = `usage: assay audit verify <case folder> [--json OUT.json] [--quiet]
   --json               write the verification result (entries verified, head hash, first bad entry)
@@ -21,13 +20,7 @@ export const auditCommand: Command = {
   summary: "verify a case's tamper-evident audit log (audit verify <case>)",
   usage: USAGE,
   async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'string' }, quiet: { type: 'boolean', default: false } } });
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseCommandArgs({ args: argv, allowPositionals: true, options: { json: { type: 'string' }, quiet: { type: 'boolean', default: false } } });
     const [action, folderArg, ...extra] = positionals;
     if (action !== 'verify') throw new UsageError(action === undefined ? 'which action? (verify)' : `unknown action '${action}' (verify)`);
     if (folderArg === undefined) throw new UsageError('which case folder?');
@@ -71,7 +64,7 @@ export const auditCommand: Command = {
       const { entries, ...status } = result;
       await writeFileAtomic(
         values.json,
-        JSON.stringify({ format: 'assay-audit-verify/1', tool: { name: 'assay', version: appVersion() }, case: folder, expected, entries: entries.length, ...status }, null, 2) + '\n',
+        JSON.stringify({ ...documentHeader('assay-audit-verify/1'), case: folder, expected, entries: entries.length, ...status }, null, 2) + '\n',
       );
     }
     return result.ok ? 0 : 1;

@@ -1,11 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import writeFileAtomic from 'write-file-atomic';
-import { samplePath } from '../host/app-root.ts';
 import { rowId } from '../host/datasets.ts';
-import { createHost } from '../host/host.ts';
-import { settle, UsageError, type Command } from './command.ts';
+import { documentHeader, UsageError, withHost, writeJsonDocument, type Command } from './command.ts';
 import { DATASET_USAGE } from './dataset-options.ts';
-import { MODEL_USAGE, modelReport, numberOption, openAndTrain, parseModelArgs } from './influence.ts';
+import { MODEL_USAGE, modelReport, openAndTrain, parseModelArgs } from './influence.ts';
+import { numberOr } from './options.ts';
 
 const USAGE = `usage: assay certify <train file> [--test FILE | --split KIND] [dataset options] [--l2 L] [--buckets K]
                      [--exclude IDS.txt] [--json OUT.json]
@@ -22,10 +20,10 @@ export const certifyCommand: Command = {
   usage: USAGE,
   async run(argv) {
     const { options: opts, values } = parseModelArgs(argv, { buckets: { type: 'string' }, exclude: { type: 'string' } });
-    const k = values.buckets === undefined ? 50 : numberOption('buckets', values.buckets as string, (v) => Number.isInteger(v) && v >= 2 && v <= 100_000, 'a whole number from 2 to 100000');
-    const host = createHost({ transport: 'cli', samplePath: samplePath(), threads: opts.threads });
-    try {
-      const trained = await openAndTrain(host, opts);
+    const k = numberOr('buckets', values.buckets as string | undefined, 50, (v) => Number.isInteger(v) && v >= 2 && v <= 100_000, 'a whole number from 2 to 100000');
+    return withHost(opts, async (session) => {
+      const { host, outcome } = session;
+      const trained = await openAndTrain(session, opts);
       const { model, dataset, testDataset } = trained;
       const excludeRows: number[] = [];
       if (values.exclude !== undefined) {
@@ -41,8 +39,7 @@ export const certifyCommand: Command = {
       }
       if (k > model.trainRows.length) throw new UsageError(`--buckets ${k} is more than the ${model.trainRows.length} training rows`);
       const job = await host.certifyRobustness({ modelId: model.modelId, buckets: k, excludeRows });
-      await settle(host, job.id, opts.quiet ? null : 'certifying');
-      const r = host.jobs.result<'certify'>(job.id).value;
+      const r = await outcome<'certify'>(job.id, 'certifying');
       const K = model.classNames.length;
       if (!opts.quiet) {
         console.log(`DPA, k = ${k} buckets (${r.parts} worker tasks, ${r.seconds.toFixed(2)} s)${r.excluded ? `, ${r.excluded} rows excluded` : ''}:`);
@@ -53,7 +50,7 @@ export const certifyCommand: Command = {
       if (opts.json) {
         const test = host.datasets.get(testDataset.id);
         const doc = {
-          format: 'assay-certify/1',
+          ...documentHeader('assay-certify/1'),
           ...modelReport(host, trained),
           dpa: {
             reference: 'Levine & Feizi, Deep Partition Aggregation: Provable Defenses against General Poisoning Attacks, ICLR 2021 (Theorem 1)',
@@ -74,12 +71,9 @@ export const certifyCommand: Command = {
             votes: Array.from({ length: model.testRows.length }, (_, t) => Array.from(r.votes.subarray(t * K, (t + 1) * K))),
           },
         };
-        await writeFileAtomic(opts.json, JSON.stringify(doc) + '\n');
-        if (!opts.quiet) console.log(`wrote ${opts.json}`);
+        await writeJsonDocument(opts.json, doc, opts.quiet);
       }
       return 0;
-    } finally {
-      await host.close();
-    }
+    });
   },
 };

@@ -25,7 +25,8 @@ export const DATASET_USAGE = `  --label COLUMN       class label column (default
   --join row|id        how --labels lines up with the rows (default: row)
   --skip-bad-rows      skip and list bad rows instead of stopping at the first one`;
 
-type Values = { [K in keyof typeof DATASET_OPTIONS]?: (typeof DATASET_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+/** What DATASET_OPTIONS parse to. */
+export type DatasetValues = { [K in keyof typeof DATASET_OPTIONS]?: (typeof DATASET_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
 
 const list = (text: string | undefined) => (text === undefined ? undefined : text.split(',').map((s) => s.trim()).filter(Boolean));
 
@@ -33,7 +34,7 @@ const list = (text: string | undefined) => (text === undefined ? undefined : tex
  * Opens a dataset as the app does: previews it, takes the proposed roles, overrides them with the flags,
  * loads it as a job and waits. Throws the job's message (naming the file, line and column) if it fails.
  */
-export async function openWithRoles(host: Host, path: string, values: Values, settle: (jobId: string, label: string) => Promise<void>): Promise<DatasetSummary> {
+export async function openWithRoles(host: Host, path: string, values: DatasetValues, settle: (jobId: string, label: string) => Promise<void>): Promise<DatasetSummary> {
   const preview = await host.previewDataset({ path });
   const proposed = preview.proposedRoles;
   const join = values.join;

@@ -3,8 +3,6 @@
  * Jensen–Shannon, Wasserstein-1, Kolmogorov–Smirnov; the label column's chi-square and PSI; MMD and a domain
  * classifier on the feature set as a whole; and the dataset-level verdict — with every threshold settable.
  */
-import { parseArgs } from 'node:util';
-import writeFileAtomic from 'write-file-atomic';
 import {
   COLUMN_TESTS,
   DEFAULT_DRIFT_THRESHOLDS,
@@ -14,10 +12,9 @@ import {
   type DriftThresholds,
   type EmbeddingDriftOptions,
 } from '../../shared/domain/drift.ts';
-import { appVersion, samplePath } from '../host/app-root.ts';
-import { createHost } from '../host/host.ts';
-import { settle, UsageError, type Command } from './command.ts';
-import { DATASET_OPTIONS, DATASET_USAGE, openWithRoles } from './dataset-options.ts';
+import { documentHeader, UsageError, withHost, writeJsonDocument, type Command } from './command.ts';
+import { DATASET_USAGE, openWithRoles, type DatasetValues } from './dataset-options.ts';
+import { numberOr, parseDatasetCommandArgs, runSettings, type RunSettings } from './options.ts';
 
 const T = DEFAULT_DRIFT_THRESHOLDS;
 const E = DEFAULT_EMBEDDING_OPTIONS;
@@ -63,84 +60,53 @@ export const driftCommand: Command = {
       return 0;
     }
     const opts = parseDriftArgs(argv);
-    const host = createHost({ transport: 'cli', samplePath: samplePath(), threads: opts.threads });
-    try {
-      const wait = (jobId: string, label: string) => settle(host, jobId, opts.quiet ? null : label);
+    return withHost(opts, async ({ host, wait, outcome }) => {
       const baseline = await openWithRoles(host, opts.baseline, opts.dataset, wait);
       const current = await openWithRoles(host, opts.current, { ...opts.dataset, labels: opts.currentLabels }, wait);
       const job = await host.runDrift({ baselineDatasetId: baseline.id, currentDatasetId: current.id, thresholds: opts.thresholds, embedding: opts.embedding });
-      await settle(host, job.id, opts.quiet ? null : 'drift');
-      const result = host.jobs.result<'drift'>(job.id).value;
+      const result = await outcome<'drift'>(job.id, 'drift');
       if (!opts.quiet) printSummary(result);
-      if (opts.json) {
-        await writeFileAtomic(opts.json, JSON.stringify(driftReport(result)) + '\n');
-        if (!opts.quiet) console.log(`wrote ${opts.json}`);
-      }
+      if (opts.json) await writeJsonDocument(opts.json, driftReport(result), opts.quiet);
       return opts.failOnDrift && result.verdict.drifted ? 3 : 0;
-    } finally {
-      await host.close();
-    }
+    });
   },
 };
 
-interface DriftOptions {
+interface DriftOptions extends RunSettings {
   baseline: string;
   current: string;
-  dataset: Parameters<typeof openWithRoles>[2];
+  dataset: DatasetValues;
   currentLabels: string | undefined;
   thresholds: DriftThresholds;
   embedding: EmbeddingDriftOptions;
-  json: string | null;
   failOnDrift: boolean;
-  threads: number | undefined;
-  quiet: boolean;
 }
 
 function parseDriftArgs(argv: string[]): DriftOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        ...DATASET_OPTIONS,
-        'current-labels': { type: 'string' },
-        test: { type: 'string' },
-        bins: { type: 'string' },
-        'empty-bin-floor': { type: 'string' },
-        'psi-alert': { type: 'string' },
-        'psi-moderate': { type: 'string' },
-        'psi-significant': { type: 'string' },
-        'p-value': { type: 'string' },
-        wasserstein: { type: 'string' },
-        js: { type: 'string' },
-        kl: { type: 'string' },
-        'drift-share': { type: 'string' },
-        'domain-auc': { type: 'string' },
-        'no-embedding': { type: 'boolean', default: false },
-        'mmd-sample': { type: 'string' },
-        permutations: { type: 'string' },
-        'classifier-sample': { type: 'string' },
-        folds: { type: 'string' },
-        seed: { type: 'string' },
-        json: { type: 'string' },
-        'fail-on-drift': { type: 'boolean', default: false },
-        threads: { type: 'string' },
-        quiet: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseDatasetCommandArgs(argv, {
+    'current-labels': { type: 'string' },
+    test: { type: 'string' },
+    bins: { type: 'string' },
+    'empty-bin-floor': { type: 'string' },
+    'psi-alert': { type: 'string' },
+    'psi-moderate': { type: 'string' },
+    'psi-significant': { type: 'string' },
+    'p-value': { type: 'string' },
+    wasserstein: { type: 'string' },
+    js: { type: 'string' },
+    kl: { type: 'string' },
+    'drift-share': { type: 'string' },
+    'domain-auc': { type: 'string' },
+    'no-embedding': { type: 'boolean', default: false },
+    'mmd-sample': { type: 'string' },
+    permutations: { type: 'string' },
+    'classifier-sample': { type: 'string' },
+    folds: { type: 'string' },
+    seed: { type: 'string' },
+    'fail-on-drift': { type: 'boolean', default: false },
+  });
   if (positionals.length !== 2) throw new UsageError(positionals.length < 2 ? 'give the baseline file and the current file' : `two dataset files, got ${positionals.length}`);
-  const number = (name: string, fallback: number, ok: (v: number) => boolean, range: string): number => {
-    const raw = (values as Record<string, unknown>)[name];
-    if (raw === undefined) return fallback;
-    const v = Number(raw);
-    if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(v) || !ok(v)) throw new UsageError(`--${name} must be ${range}, got '${String(raw)}'`);
-    return v;
-  };
+  const number = (name: keyof typeof values, fallback: number, ok: (v: number) => boolean, range: string): number => numberOr(name, values[name] as string | undefined, fallback, ok, range);
   const nonNegative = (v: number) => v >= 0;
   const whole = (lo: number, hi: number) => (v: number) => Number.isInteger(v) && v >= lo && v <= hi;
   const test = values.test ?? T.columnTest;
@@ -175,10 +141,8 @@ function parseDriftArgs(argv: string[]): DriftOptions {
     currentLabels: values['current-labels'],
     thresholds,
     embedding,
-    json: values.json ?? null,
     failOnDrift: values['fail-on-drift'] ?? false,
-    threads: values.threads === undefined ? undefined : number('threads', 0, whole(1, 256), 'a whole number from 1 to 256'),
-    quiet: values.quiet ?? false,
+    ...runSettings(values),
   };
 }
 
@@ -219,8 +183,7 @@ function printSummary(r: DriftResult): void {
 export function driftReport(r: DriftResult) {
   const dataset = (d: DriftResult['baseline']) => ({ path: d.path, name: d.name, sha256: d.sha256, rows: d.rows });
   return {
-    format: 'assay-drift/1',
-    tool: { name: 'assay', version: appVersion() },
+    ...documentHeader('assay-drift/1'),
     baseline: dataset(r.baseline),
     current: dataset(r.current),
     thresholds: r.thresholds,

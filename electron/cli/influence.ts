@@ -1,5 +1,3 @@
-import { parseArgs } from 'node:util';
-import writeFileAtomic from 'write-file-atomic';
 import type { DatasetSummary } from '../../shared/domain/dataset.ts';
 import {
   DEFAULT_L2,
@@ -11,11 +9,11 @@ import {
   type TestPointChoice,
   type TrainedModel,
 } from '../../shared/domain/influence.ts';
-import { appVersion, samplePath } from '../host/app-root.ts';
 import { rowId } from '../host/datasets.ts';
-import { createHost, type Host } from '../host/host.ts';
-import { settle, UsageError, type Command } from './command.ts';
-import { DATASET_OPTIONS, DATASET_USAGE, openWithRoles } from './dataset-options.ts';
+import type { Host } from '../host/host.ts';
+import { documentHeader, UsageError, withHost, writeJsonDocument, type CliSession, type Command } from './command.ts';
+import { DATASET_USAGE, openWithRoles, type DatasetValues } from './dataset-options.ts';
+import { numberOr, parseDatasetCommandArgs, runSettings, singleFile, type RunSettings } from './options.ts';
 
 /** The options every command that trains the influence model takes: split, ridge, optimiser. */
 export const MODEL_OPTIONS = {
@@ -25,9 +23,6 @@ export const MODEL_OPTIONS = {
   seed: { type: 'string' },
   l2: { type: 'string' },
   tol: { type: 'string' },
-  json: { type: 'string' },
-  threads: { type: 'string' },
-  quiet: { type: 'boolean', default: false },
 } as const;
 
 export const MODEL_USAGE = `  --test FILE            a separate test file (same columns; read with the same dataset options)
@@ -42,42 +37,27 @@ export const MODEL_USAGE = `  --test FILE            a separate test file (same 
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
-export interface ModelOptions {
+export interface ModelOptions extends RunSettings {
   file: string;
   testFile: string | null;
-  dataset: Parameters<typeof openWithRoles>[2];
+  dataset: DatasetValues;
   split: SplitSpec | null;
   l2: number;
   tol: number;
-  json: string | null;
-  threads: number | undefined;
-  quiet: boolean;
 }
 
-export function numberOption(name: string, raw: string, ok: (v: number) => boolean, range: string): number {
-  const v = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(v) || !ok(v)) throw new UsageError(`--${name} must be ${range}, got '${raw}'`);
-  return v;
-}
-
-/** Parses argv with the dataset and model options plus `extra`; the split is null for --test (known after loading). */
+/** Parses argv with the dataset, run and model options plus `extra`; the split is null for --test (known after loading). */
 export function parseModelArgs<E extends Record<string, { type: 'string' | 'boolean'; default?: string | boolean; multiple?: boolean }>>(
   argv: string[],
   extra: E,
 ): { options: ModelOptions; values: Values } {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { ...DATASET_OPTIONS, ...MODEL_OPTIONS, ...extra } });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseDatasetCommandArgs(argv, { ...MODEL_OPTIONS, ...extra });
   const values = parsed.values as Values & typeof parsed.values;
-  const { positionals } = parsed;
-  if (positionals.length !== 1) throw new UsageError(positionals.length ? `one training file, got ${positionals.length}` : 'which training file?');
+  const file = singleFile(parsed.positionals, 'training file');
   const str = (k: string) => values[k] as string | undefined;
   if (str('test') !== undefined && str('split') !== undefined) throw new UsageError('choose one of --test and --split');
-  const fraction = str('test-fraction') === undefined ? DEFAULT_TEST_FRACTION : numberOption('test-fraction', str('test-fraction')!, (v) => v > 0 && v < 1, 'a number in (0, 1)');
-  const seed = str('seed') === undefined ? 1 : numberOption('seed', str('seed')!, (v) => Number.isInteger(v) && v >= 0 && v < 2 ** 31, 'a whole number ≥ 0');
+  const fraction = numberOr('test-fraction', str('test-fraction'), DEFAULT_TEST_FRACTION, (v) => v > 0 && v < 1, 'a number in (0, 1)');
+  const seed = numberOr('seed', str('seed'), 1, (v) => Number.isInteger(v) && v >= 0 && v < 2 ** 31, 'a whole number ≥ 0');
   let dataset = { ...values } as ModelOptions['dataset'];
   let split: SplitSpec | null = null;
   if (str('test') === undefined) {
@@ -94,15 +74,13 @@ export function parseModelArgs<E extends Record<string, { type: 'string' | 'bool
   return {
     values,
     options: {
-      file: positionals[0],
+      file,
       testFile: str('test') ?? null,
       dataset,
       split,
-      l2: str('l2') === undefined ? DEFAULT_L2 : numberOption('l2', str('l2')!, (v) => v > 0, 'a number > 0'),
-      tol: str('tol') === undefined ? 1e-6 : numberOption('tol', str('tol')!, (v) => v > 0 && v <= 1, 'a number in (0, 1]'),
-      json: str('json') ?? null,
-      threads: str('threads') === undefined ? undefined : numberOption('threads', str('threads')!, (v) => Number.isInteger(v) && v >= 1 && v <= 256, 'a whole number from 1 to 256'),
-      quiet: values.quiet === true,
+      l2: numberOr('l2', str('l2'), DEFAULT_L2, (v) => v > 0, 'a number > 0'),
+      tol: numberOr('tol', str('tol'), 1e-6, (v) => v > 0 && v <= 1, 'a number in (0, 1]'),
+      ...runSettings({ json: str('json'), threads: str('threads'), quiet: values.quiet === true }),
     },
   };
 }
@@ -114,14 +92,12 @@ export interface Trained {
 }
 
 /** Opens the training (and test) file, trains the model and waits; prints its metrics unless quiet. */
-export async function openAndTrain(host: Host, opts: ModelOptions): Promise<Trained> {
-  const wait = (jobId: string, label: string) => settle(host, jobId, opts.quiet ? null : label);
+export async function openAndTrain({ host, wait, outcome }: CliSession, opts: ModelOptions): Promise<Trained> {
   const dataset = await openWithRoles(host, opts.file, opts.dataset, wait);
   const testDataset = opts.testFile ? await openWithRoles(host, opts.testFile, { ...opts.dataset, labels: undefined }, wait) : dataset;
   const split: SplitSpec = opts.split ?? { kind: 'dataset', testDatasetId: testDataset.id };
   const job = await host.trainModel({ datasetId: dataset.id, split, l2: opts.l2, tol: opts.tol });
-  await wait(job.id, 'training');
-  const model = host.jobs.result<'train'>(job.id).value;
+  const model = await outcome<'train'>(job.id, 'training');
   if (!opts.quiet) {
     const m = model.metrics;
     console.log(`${dataset.name}: ${dataset.rows} rows × ${dataset.dims} features, ${dataset.classNames.length} classes, sha256 ${dataset.sha256}`);
@@ -134,14 +110,13 @@ export async function openAndTrain(host: Host, opts: ModelOptions): Promise<Trai
   return { dataset, testDataset, model };
 }
 
-/** The model's part of a --json document. */
+/** The model's part of a --json document (after its documentHeader). */
 export function modelReport(host: Host, { dataset, testDataset, model }: Trained) {
   const describe = (d: DatasetSummary) => ({ path: d.path, sha256: d.sha256, rows: d.rows, dims: d.dims, labelColumn: d.labelColumn, idColumn: d.idColumn, classNames: d.classNames });
   const K = model.classNames.length;
   const m = model.metrics;
   const test = host.datasets.get(testDataset.id);
   return {
-    tool: { name: 'assay', version: appVersion() },
     dataset: describe(dataset),
     testDataset: testDataset.id === dataset.id ? null : describe(testDataset),
     split: model.split.kind === 'dataset' ? { kind: 'test-file', note: 'the separate test file (testDataset)' } : { ...model.split, note: model.splitNote },
@@ -191,20 +166,17 @@ export const influenceCommand: Command = {
     const method = (values.method as string | undefined) ?? 'auto';
     if (!['auto', 'exact', 'cg'].includes(method)) throw new UsageError(`--method must be auto, exact or cg, got '${method}'`);
     if (values['test-rows'] !== undefined && values['test-points'] !== undefined) throw new UsageError('choose one of --test-rows and --test-points');
-    const host = createHost({ transport: 'cli', samplePath: samplePath(), threads: opts.threads });
-    try {
-      const trained = await openAndTrain(host, opts);
+    return withHost(opts, async (session) => {
+      const { host, outcome } = session;
+      const trained = await openAndTrain(session, opts);
       const { model, testDataset } = trained;
       const choice = await testChoice(host, trained, values['test-rows'] as string | undefined, values['test-points'] as string | undefined);
-      const wait = (jobId: string, label: string) => settle(host, jobId, opts.quiet ? null : label);
       const infJob = await host.computeInfluence({ modelId: model.modelId, test: choice, method: method as InfluenceMethod });
-      await wait(infJob.id, 'influence');
-      const inf = host.jobs.result<'influence'>(infJob.id).value;
+      const inf = await outcome<'influence'>(infJob.id, 'influence');
       let self = null;
       if (!values['no-self-influence']) {
         const selfJob = await host.computeSelfInfluence({ modelId: model.modelId });
-        await wait(selfJob.id, 'self-influence');
-        self = host.jobs.result<'selfInfluence'>(selfJob.id).value;
+        self = await outcome<'selfInfluence'>(selfJob.id, 'self-influence');
       }
       const train = host.datasets.get(trained.dataset.id);
       const test = host.datasets.get(testDataset.id);
@@ -223,7 +195,7 @@ export const influenceCommand: Command = {
       }
       if (opts.json) {
         const doc = {
-          format: 'assay-influence/1',
+          ...documentHeader('assay-influence/1'),
           ...modelReport(host, trained),
           signConvention: SIGN_CONVENTION,
           testPoints: { choice, rows: Array.from(inf.testRows), ids: Array.from(inf.testRows, (r) => rowId(test, r)) },
@@ -249,13 +221,10 @@ export const influenceCommand: Command = {
             values: Array.from(self.values),
           },
         };
-        await writeFileAtomic(opts.json, JSON.stringify(doc) + '\n');
-        if (!opts.quiet) console.log(`wrote ${opts.json}`);
+        await writeJsonDocument(opts.json, doc, opts.quiet);
       }
       return 0;
-    } finally {
-      await host.close();
-    }
+    });
   },
 };
 

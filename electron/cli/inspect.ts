@@ -1,9 +1,6 @@
-import { parseArgs } from 'node:util';
-import writeFileAtomic from 'write-file-atomic';
-import { appVersion, samplePath } from '../host/app-root.ts';
-import { createHost } from '../host/host.ts';
-import { settle, UsageError, type Command } from './command.ts';
+import { documentHeader, withHost, writeJsonDocument, type Command } from './command.ts';
 import { DATASET_OPTIONS, DATASET_USAGE, openWithRoles } from './dataset-options.ts';
+import { parseCommandArgs, singleFile } from './options.ts';
 
 const USAGE = `usage: assay inspect <file.csv|tsv|jsonl|npy|parquet> [dataset options] [--json OUT.json] [--quiet]
 ${DATASET_USAGE}
@@ -14,17 +11,10 @@ export const inspectCommand: Command = {
   summary: "read a dataset and report its schema, integrity (SHA-256), validation problems and column statistics",
   usage: USAGE,
   async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, options: { ...DATASET_OPTIONS, json: { type: 'string' }, quiet: { type: 'boolean', default: false } } });
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-    const { values, positionals } = parsed;
-    if (positionals.length !== 1) throw new UsageError(positionals.length ? `one dataset file, got ${positionals.length}` : 'which dataset file?');
-    const host = createHost({ transport: 'cli', samplePath: samplePath() });
-    try {
-      const dataset = await openWithRoles(host, positionals[0], values, (jobId, label) => settle(host, jobId, values.quiet ? null : label));
+    const { values, positionals } = parseCommandArgs({ args: argv, allowPositionals: true, options: { ...DATASET_OPTIONS, json: { type: 'string' }, quiet: { type: 'boolean', default: false } } });
+    const file = singleFile(positionals, 'dataset file');
+    return withHost({ threads: undefined, quiet: values.quiet }, async ({ host, wait }) => {
+      const dataset = await openWithRoles(host, file, values, wait);
       const report = await host.getDatasetReport({ datasetId: dataset.id });
       if (!values.quiet) {
         console.log(`${dataset.name} (${dataset.format}): ${dataset.rows} rows × ${dataset.dims} features, ${(dataset.sizeBytes / 1e6).toFixed(1)} MB, sha256 ${dataset.sha256}`);
@@ -40,13 +30,8 @@ export const inspectCommand: Command = {
           if (v.problemsTotal > 20) console.log(`  … ${v.problemsTotal - 20} more problems (see --json)`);
         }
       }
-      if (values.json) {
-        await writeFileAtomic(values.json, JSON.stringify({ format: 'assay-inspect/1', tool: { name: 'assay', version: appVersion() }, dataset, report }) + '\n');
-        if (!values.quiet) console.log(`wrote ${values.json}`);
-      }
+      if (values.json) await writeJsonDocument(values.json, { ...documentHeader('assay-inspect/1'), dataset, report }, values.quiet);
       return 0;
-    } finally {
-      await host.close();
-    }
+    });
   },
 };

@@ -1,7 +1,7 @@
 /** `assay keygen`: an Ed25519 key pair for signing manifests and reports, generated or imported. */
-import { parseArgs } from 'node:util';
 import { readPrivateKey, writeKeyPair } from '../host/provenance/keys.ts';
 import { UsageError, type Command } from './command.ts';
+import { parseCommandArgs } from './options.ts';
 
 const USAGE = `usage: assay keygen --out PREFIX [--import KEY.pem] [--force]
   writes PREFIX.pem (the private key, PKCS#8 PEM, readable by you only: mode 0600) and PREFIX.pub (the public
@@ -14,12 +14,7 @@ export const keygenCommand: Command = {
   summary: 'generate or import an Ed25519 key pair for signing manifests and reports',
   usage: USAGE,
   async run(argv) {
-    let values;
-    try {
-      ({ values } = parseArgs({ args: argv, options: { out: { type: 'string' }, import: { type: 'string' }, force: { type: 'boolean', default: false } } }));
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const { values } = parseCommandArgs({ args: argv, options: { out: { type: 'string' }, import: { type: 'string' }, force: { type: 'boolean', default: false } } });
     if (!values.out) throw new UsageError('--out PREFIX is required');
     const imported = values.import ? await readPrivateKey(values.import) : null;
     const files = await writeKeyPair(values.out, imported, values.force ?? false);

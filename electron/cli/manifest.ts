@@ -3,14 +3,14 @@
  * in-toto statements in DSSE envelopes, verified down to the rows that changed.
  */
 import { dirname, resolve } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import writeFileAtomic from 'write-file-atomic';
 import type { FileVerification, ManifestVerification } from '../../shared/domain/provenance.ts';
 import { appVersion } from '../host/app-root.ts';
 import { isEnvelope, signManifest, verifyDocument } from '../host/provenance/attest.ts';
 import { readPrivateKey, readPublicKey } from '../host/provenance/keys.ts';
 import { createManifest, parseManifest, readJson } from '../host/provenance/manifest.ts';
-import { UsageError, type Command } from './command.ts';
+import { runSubcommand, UsageError, type Command } from './command.ts';
+import { parseSubcommandArgs } from './options.ts';
 
 const USAGE = `usage: assay manifest create <file…> --out MANIFEST.json [--id COLUMN]
        assay manifest sign <MANIFEST.json> --key KEY.pem --out MANIFEST.dsse.json
@@ -32,25 +32,11 @@ export const manifestCommand: Command = {
   name: 'manifest',
   summary: 'create, sign and verify dataset manifests (per-row hashes, Merkle root, DSSE signature)',
   usage: USAGE,
-  async run(argv) {
-    const [sub, ...rest] = argv;
-    if (sub === 'create') return create(rest);
-    if (sub === 'sign') return signCommand(rest);
-    if (sub === 'verify') return verify(rest);
-    throw new UsageError(sub === undefined ? 'create, sign or verify?' : `unknown subcommand '${sub}'; use create, sign or verify`);
-  },
+  run: (argv) => runSubcommand(argv, { create, sign: signCommand, verify }),
 };
 
-function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O) {
-  try {
-    return parseArgs({ args: argv, allowPositionals: true, options, strict: true as const });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
 async function create(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { out: { type: 'string' }, id: { type: 'string' }, quiet: { type: 'boolean' } });
+  const { values, positionals } = parseSubcommandArgs(argv, { out: { type: 'string' }, id: { type: 'string' }, quiet: { type: 'boolean' } });
   if (positionals.length === 0) throw new UsageError('which files?');
   if (typeof values.out !== 'string') throw new UsageError('--out MANIFEST.json is required');
   const out = resolve(values.out);
@@ -71,7 +57,7 @@ async function create(argv: string[]): Promise<number> {
 }
 
 async function signCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { key: { type: 'string' }, out: { type: 'string' }, quiet: { type: 'boolean' } });
+  const { values, positionals } = parseSubcommandArgs(argv, { key: { type: 'string' }, out: { type: 'string' }, quiet: { type: 'boolean' } });
   if (positionals.length !== 1) throw new UsageError('one manifest to sign');
   if (typeof values.key !== 'string') throw new UsageError('--key KEY.pem is required');
   if (typeof values.out !== 'string') throw new UsageError('--out MANIFEST.dsse.json is required');
@@ -86,7 +72,7 @@ async function signCommand(argv: string[]): Promise<number> {
 }
 
 async function verify(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {
+  const { values, positionals } = parseSubcommandArgs(argv, {
     pub: { type: 'string' },
     data: { type: 'string', multiple: true },
     json: { type: 'string' },

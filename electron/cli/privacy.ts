@@ -1,15 +1,13 @@
-import { parseArgs } from 'node:util';
-import writeFileAtomic from 'write-file-atomic';
 import type { DatasetSummary } from '../../shared/domain/dataset.ts';
 import { DEFAULT_FLAG_RULE, type DetectorName } from '../../shared/domain/detectors.ts';
 import type { PrivacyReport, PrivacyRequest, QuasiIdentifier } from '../../shared/domain/privacy.ts';
 import { availableDetectors } from '../../shared/engine/detectors/registry.ts';
 import { PII_RULES } from '../../shared/engine/privacy/pii.ts';
-import { appVersion, samplePath } from '../host/app-root.ts';
 import { rowId } from '../host/datasets.ts';
-import { createHost, type Host } from '../host/host.ts';
-import { settle, UsageError, type Command } from './command.ts';
-import { DATASET_OPTIONS, DATASET_USAGE, openWithRoles } from './dataset-options.ts';
+import type { Host } from '../host/host.ts';
+import { documentHeader, UsageError, withHost, writeJsonDocument, type Command } from './command.ts';
+import { DATASET_USAGE, openWithRoles, type DatasetValues } from './dataset-options.ts';
+import { detectorList, numberOr, parseDatasetCommandArgs, runSettings, singleFile, type RunSettings } from './options.ts';
 
 const USAGE = `usage: assay privacy <file.csv|tsv|jsonl|parquet> [dataset options] [--text COLUMN …] [--qi COLUMN[:WIDTH] … [--k K] [--sensitive COLUMN]]
                      [--eval EVAL.csv] [--membership [--holdout F] [--l2 L]] [--protected COLUMN [--detector NAME,…] [--folds N]]
@@ -35,9 +33,7 @@ export const privacyCommand: Command = {
   usage: USAGE,
   async run(argv) {
     const opts = parsePrivacyArgs(argv);
-    const host = createHost({ transport: 'cli', samplePath: samplePath(), threads: opts.threads });
-    try {
-      const wait = (jobId: string, label: string) => settle(host, jobId, opts.quiet ? null : label);
+    return withHost(opts, async ({ host, wait, outcome }) => {
       const dataset = await openWithRoles(host, opts.file, opts.dataset, wait);
       const evalSet = opts.eval ? await openWithRoles(host, opts.eval, { ...opts.dataset, labels: undefined }, wait) : null;
       let scanJobId: string | null = null;
@@ -55,23 +51,17 @@ export const privacyCommand: Command = {
         bias: opts.protected ? { column: opts.protected, scanJobId, folds: opts.folds, l2: opts.l2 } : null,
       };
       const job = await host.runPrivacy(request);
-      await wait(job.id, 'checking');
-      const report = host.jobs.result<'privacy'>(job.id).value;
+      const report = await outcome<'privacy'>(job.id, 'checking');
       if (!opts.quiet) printSummary(dataset, report);
-      if (opts.json) {
-        await writeFileAtomic(opts.json, JSON.stringify(privacyDocument(host, dataset, report)) + '\n');
-        if (!opts.quiet) console.log(`wrote ${opts.json}`);
-      }
+      if (opts.json) await writeJsonDocument(opts.json, privacyDocument(host, dataset, report), opts.quiet);
       return 0;
-    } finally {
-      await host.close();
-    }
+    });
   },
 };
 
-interface PrivacyOptions {
+interface PrivacyOptions extends RunSettings {
   file: string;
-  dataset: Parameters<typeof openWithRoles>[2];
+  dataset: DatasetValues;
   text: string[];
   qi: QuasiIdentifier[];
   k: number;
@@ -83,46 +73,23 @@ interface PrivacyOptions {
   protected: string | null;
   detectors: DetectorName[];
   folds: number;
-  json: string | null;
-  threads: number | undefined;
-  quiet: boolean;
 }
 
 function parsePrivacyArgs(argv: string[]): PrivacyOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        ...DATASET_OPTIONS,
-        text: { type: 'string', multiple: true, default: [] },
-        qi: { type: 'string', multiple: true, default: [] },
-        k: { type: 'string' },
-        sensitive: { type: 'string' },
-        eval: { type: 'string' },
-        membership: { type: 'boolean', default: false },
-        holdout: { type: 'string' },
-        l2: { type: 'string' },
-        protected: { type: 'string' },
-        detector: { type: 'string' },
-        folds: { type: 'string' },
-        json: { type: 'string' },
-        threads: { type: 'string' },
-        quiet: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new UsageError(positionals.length ? `one dataset file, got ${positionals.length}` : 'which dataset file?');
-  const number = (name: string, raw: string | undefined, fallback: number, ok: (v: number) => boolean, range: string) => {
-    if (raw === undefined) return fallback;
-    const v = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(v) || !ok(v)) throw new UsageError(`--${name} must be ${range}, got '${raw}'`);
-    return v;
-  };
+  const { values, positionals } = parseDatasetCommandArgs(argv, {
+    text: { type: 'string', multiple: true, default: [] },
+    qi: { type: 'string', multiple: true, default: [] },
+    k: { type: 'string' },
+    sensitive: { type: 'string' },
+    eval: { type: 'string' },
+    membership: { type: 'boolean', default: false },
+    holdout: { type: 'string' },
+    l2: { type: 'string' },
+    protected: { type: 'string' },
+    detector: { type: 'string' },
+    folds: { type: 'string' },
+  });
+  const file = singleFile(positionals, 'dataset file');
   const text = (values.text ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
   const qi = (values.qi ?? []).map((spec): QuasiIdentifier => {
     const at = spec.lastIndexOf(':');
@@ -135,29 +102,25 @@ function parsePrivacyArgs(argv: string[]): PrivacyOptions {
   if (values.sensitive !== undefined && qi.length === 0) throw new UsageError('--sensitive goes with --qi');
   if (values.holdout !== undefined && !values.membership) throw new UsageError('--holdout goes with --membership');
   if ((values.detector !== undefined || values.folds !== undefined) && values.protected === undefined) throw new UsageError('--detector and --folds go with --protected');
-  const available = availableDetectors();
-  const detectors = values.detector === undefined ? [] : values.detector === 'all' ? available : (values.detector.split(',').map((d) => d.trim()) as DetectorName[]);
-  for (const d of detectors) if (!available.includes(d)) throw new UsageError(`unknown detector '${d}'; available: ${available.join(', ')}, all`);
+  const detectors = values.detector === undefined ? [] : detectorList(values.detector);
   if (!text.length && !qi.length && !values.eval && !values.membership && !values.protected) {
     throw new UsageError('choose at least one check: --text, --qi, --eval, --membership or --protected');
   }
   return {
-    file: positionals[0],
+    file,
     dataset: { ...values, text: undefined },
     text,
     qi,
-    k: number('k', values.k, 5, (v) => Number.isInteger(v) && v >= 2, 'a whole number ≥ 2'),
+    k: numberOr('k', values.k, 5, (v) => Number.isInteger(v) && v >= 2, 'a whole number ≥ 2'),
     sensitive: values.sensitive ?? null,
     eval: values.eval ?? null,
     membership: values.membership ?? false,
-    holdout: number('holdout', values.holdout, 0.5, (v) => v > 0 && v < 1, 'a fraction in (0, 1)'),
-    l2: number('l2', values.l2, 1e-3, (v) => v >= 0, 'a number ≥ 0'),
+    holdout: numberOr('holdout', values.holdout, 0.5, (v) => v > 0 && v < 1, 'a fraction in (0, 1)'),
+    l2: numberOr('l2', values.l2, 1e-3, (v) => v >= 0, 'a number ≥ 0'),
     protected: values.protected ?? null,
     detectors,
-    folds: number('folds', values.folds, 5, (v) => Number.isInteger(v) && (v === 0 || (v >= 2 && v <= 20)), '0 or a whole number from 2 to 20'),
-    json: values.json ?? null,
-    threads: values.threads === undefined ? undefined : number('threads', values.threads, 1, (v) => Number.isInteger(v) && v >= 1 && v <= 256, 'a whole number from 1 to 256'),
-    quiet: values.quiet ?? false,
+    folds: numberOr('folds', values.folds, 5, (v) => Number.isInteger(v) && (v === 0 || (v >= 2 && v <= 20)), '0 or a whole number from 2 to 20'),
+    ...runSettings(values),
   };
 }
 
@@ -200,8 +163,7 @@ export function privacyDocument(host: Host, dataset: DatasetSummary, report: Pri
   const loaded = host.datasets.get(dataset.id);
   const ids = (rows: ArrayLike<number>) => Array.from(rows, (r) => rowId(loaded, r));
   return {
-    format: 'assay-privacy/1',
-    tool: { name: 'assay', version: appVersion() },
+    ...documentHeader('assay-privacy/1'),
     dataset: { path: dataset.path, sha256: dataset.sha256, rows: dataset.rows, labelColumn: dataset.labelColumn, idColumn: dataset.idColumn, classNames: dataset.classNames },
     pii: report.pii && {
       ...report.pii,

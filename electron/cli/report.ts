@@ -4,7 +4,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import writeFileAtomic from 'write-file-atomic';
 import { AUDIT_FILE } from '../../shared/domain/case.ts';
 import type { DsseEnvelope } from '../../shared/domain/provenance.ts';
@@ -20,7 +19,8 @@ import { readCaseSnapshot } from '../host/report/case-snapshot.ts';
 import { idsFromSources } from '../host/report/row-ids.ts';
 import { renderReport } from '../host/report/render.ts';
 import { signReport, verifyReport } from '../host/report/sign.ts';
-import { UsageError, type Command } from './command.ts';
+import { runSubcommand, UsageError, type Command } from './command.ts';
+import { parseSubcommandArgs } from './options.ts';
 
 const USAGE = `usage: assay report build <case folder> --out REPORT.html|.json|.csv|.sarif [--format F] [--sections S,…|--omit S,…]
                           [--analyst NAME] [--key KEY.pem]
@@ -42,22 +42,8 @@ export const reportCommand: Command = {
   name: 'report',
   summary: "build a case's investigation report (HTML, JSON, CSV, SARIF), sign it, verify it",
   usage: USAGE,
-  async run(argv) {
-    const [sub, ...rest] = argv;
-    if (sub === 'build') return build(rest);
-    if (sub === 'verify') return verify(rest);
-    if (sub === 'schema') return schema(rest);
-    throw new UsageError(sub === undefined ? 'build, verify or schema?' : `unknown subcommand '${sub}'; use build, verify or schema`);
-  },
+  run: (argv) => runSubcommand(argv, { build, verify, schema }),
 };
-
-function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O) {
-  try {
-    return parseArgs({ args: argv, allowPositionals: true, options, strict: true as const });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
 
 function sectionList(raw: string, flag: string): ReportSection[] {
   const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
@@ -66,7 +52,7 @@ function sectionList(raw: string, flag: string): ReportSection[] {
 }
 
 async function build(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {
+  const { values, positionals } = parseSubcommandArgs(argv, {
     out: { type: 'string' },
     format: { type: 'string' },
     sections: { type: 'string' },
@@ -111,7 +97,7 @@ async function build(argv: string[]): Promise<number> {
 }
 
 async function schema(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { out: { type: 'string' } });
+  const { values, positionals } = parseSubcommandArgs(argv, { out: { type: 'string' } });
   if (positionals.length) throw new UsageError('schema takes no file; use --out');
   const text = JSON.stringify(REPORT_JSON_SCHEMA, null, 2) + '\n';
   if (typeof values.out === 'string') await writeFileAtomic(resolve(values.out), text);
@@ -120,7 +106,7 @@ async function schema(argv: string[]): Promise<number> {
 }
 
 async function verify(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { pub: { type: 'string' }, sig: { type: 'string' }, case: { type: 'string' }, json: { type: 'string' }, quiet: { type: 'boolean' } });
+  const { values, positionals } = parseSubcommandArgs(argv, { pub: { type: 'string' }, sig: { type: 'string' }, case: { type: 'string' }, json: { type: 'string' }, quiet: { type: 'boolean' } });
   if (positionals.length !== 1) throw new UsageError('one report to verify');
   const path = resolve(positionals[0]);
   const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {

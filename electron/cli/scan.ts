@@ -1,14 +1,12 @@
-import { parseArgs } from 'node:util';
-import writeFileAtomic from 'write-file-atomic';
 import type { DatasetSummary } from '../../shared/domain/dataset.ts';
 import { DETECTORS } from '../../shared/domain/detector-catalog.ts';
 import { DEFAULT_FLAG_RULE, type DetectorName, type DetectorParams, type FlagRule, type ScanResult } from '../../shared/domain/detectors.ts';
 import { availableDetectors } from '../../shared/engine/detectors/registry.ts';
-import { appVersion, samplePath } from '../host/app-root.ts';
 import { rowId } from '../host/datasets.ts';
-import { createHost, type Host } from '../host/host.ts';
-import { settle, UsageError, type Command } from './command.ts';
-import { DATASET_OPTIONS, DATASET_USAGE, openWithRoles } from './dataset-options.ts';
+import type { Host } from '../host/host.ts';
+import { documentHeader, UsageError, withHost, writeJsonDocument, type Command } from './command.ts';
+import { DATASET_USAGE, openWithRoles, type DatasetValues } from './dataset-options.ts';
+import { detectorList, numberOption, numberOr, parseDatasetCommandArgs, runSettings, singleFile, type RunSettings } from './options.ts';
 
 const USAGE = `usage: assay scan <file.csv|tsv|jsonl|npy|parquet> [dataset options] [--detector NAME[,NAME…]|all]
                   [--fdr Q | --eps E [--budget-factor F] | --rule] [--set DETECTOR.PARAM=VALUE …]
@@ -29,9 +27,7 @@ export const scanCommand: Command = {
   usage: USAGE,
   async run(argv) {
     const opts = parseScanArgs(argv);
-    const host = createHost({ transport: 'cli', samplePath: samplePath(), threads: opts.threads });
-    try {
-      const wait = (jobId: string, label: string) => settle(host, jobId, opts.quiet ? null : label);
+    return withHost(opts, async ({ host, wait, outcome }) => {
       const dataset = await openWithRoles(host, opts.file, opts.dataset, wait);
       const reference = opts.reference ? await openWithRoles(host, opts.reference, { ...opts.dataset, labels: undefined }, wait) : null;
       const job = await host.runScan({
@@ -40,77 +36,47 @@ export const scanCommand: Command = {
         flag: opts.flag,
         referenceDatasetId: reference?.id ?? null,
       });
-      await settle(host, job.id, opts.quiet ? null : 'scanning');
-      const result = host.jobs.result<'scan'>(job.id).value;
+      const result = await outcome<'scan'>(job.id, 'scanning');
       if (!opts.quiet) printSummary(dataset, result);
-      if (opts.json) {
-        await writeFileAtomic(opts.json, JSON.stringify(scanReport(host, dataset, result)) + '\n');
-        if (!opts.quiet) console.log(`wrote ${opts.json}`);
-      }
+      if (opts.json) await writeJsonDocument(opts.json, scanReport(host, dataset, result), opts.quiet);
       return 0;
-    } finally {
-      await host.close();
-    }
+    });
   },
 };
 
-interface ScanOptions {
+interface ScanOptions extends RunSettings {
   file: string;
-  dataset: Parameters<typeof openWithRoles>[2];
+  dataset: DatasetValues;
   detectors: DetectorName[];
   params: Partial<Record<DetectorName, DetectorParams>>;
   flag: FlagRule;
   reference: string | null;
-  json: string | null;
-  threads: number | undefined;
-  quiet: boolean;
 }
 
 function parseScanArgs(argv: string[]): ScanOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        ...DATASET_OPTIONS,
-        detector: { type: 'string', default: 'spectral' },
-        fdr: { type: 'string' },
-        eps: { type: 'string' },
-        'budget-factor': { type: 'string' },
-        rule: { type: 'boolean', default: false },
-        set: { type: 'string', multiple: true, default: [] },
-        reference: { type: 'string' },
-        json: { type: 'string' },
-        threads: { type: 'string' },
-        quiet: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new UsageError(positionals.length ? `one dataset file, got ${positionals.length}` : 'which dataset file?');
-  const available = availableDetectors();
-  const detectors = values.detector === 'all' ? available : (values.detector!.split(',').map((d) => d.trim()) as DetectorName[]);
-  for (const d of detectors) if (!available.includes(d)) throw new UsageError(`unknown detector '${d}'; available: ${available.join(', ')}, all`);
+  const { values, positionals } = parseDatasetCommandArgs(argv, {
+    detector: { type: 'string', default: 'spectral' },
+    fdr: { type: 'string' },
+    eps: { type: 'string' },
+    'budget-factor': { type: 'string' },
+    rule: { type: 'boolean', default: false },
+    set: { type: 'string', multiple: true, default: [] },
+    reference: { type: 'string' },
+  });
+  const file = singleFile(positionals, 'dataset file');
+  const detectors = detectorList(values.detector!);
 
-  const number = (name: string, raw: string, ok: (v: number) => boolean, range: string) => {
-    const v = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(v) || !ok(v)) throw new UsageError(`--${name} must be ${range}, got '${raw}'`);
-    return v;
-  };
   const modes = [values.fdr !== undefined, values.eps !== undefined, values.rule].filter(Boolean).length;
   if (modes > 1) throw new UsageError('choose one of --fdr, --eps and --rule');
   if (values['budget-factor'] !== undefined && values.eps === undefined) throw new UsageError('--budget-factor goes with --eps');
   let flag: FlagRule = DEFAULT_FLAG_RULE;
-  if (values.fdr !== undefined) flag = { mode: 'fdr', q: number('fdr', values.fdr, (v) => v > 0 && v <= 0.5, 'a number in (0, 0.5]') };
+  if (values.fdr !== undefined) flag = { mode: 'fdr', q: numberOption('fdr', values.fdr, (v) => v > 0 && v <= 0.5, 'a number in (0, 0.5]') };
   if (values.rule) flag = { mode: 'rule' };
   if (values.eps !== undefined) {
     flag = {
       mode: 'budget',
-      epsilon: number('eps', values.eps, (v) => v > 0 && v <= 0.5, 'a number in (0, 0.5]'),
-      budgetFactor: values['budget-factor'] === undefined ? 1.5 : number('budget-factor', values['budget-factor'], (v) => v > 0 && v <= 10, 'a number in (0, 10]'),
+      epsilon: numberOption('eps', values.eps, (v) => v > 0 && v <= 0.5, 'a number in (0, 0.5]'),
+      budgetFactor: numberOr('budget-factor', values['budget-factor'], 1.5, (v) => v > 0 && v <= 10, 'a number in (0, 10]'),
     };
   }
 
@@ -126,15 +92,13 @@ function parseScanArgs(argv: string[]): ScanOptions {
     (params[detector] ??= {})[key] = value;
   }
   return {
-    file: positionals[0],
+    file,
     dataset: values,
     detectors,
     params,
     flag,
     reference: values.reference ?? null,
-    json: values.json ?? null,
-    threads: values.threads === undefined ? undefined : number('threads', values.threads, (v) => Number.isInteger(v) && v >= 1 && v <= 256, 'a whole number from 1 to 256'),
-    quiet: values.quiet ?? false,
+    ...runSettings(values),
   };
 }
 
@@ -162,8 +126,7 @@ function printSummary(dataset: DatasetSummary, result: ScanResult): void {
 export function scanReport(host: Host, dataset: DatasetSummary, result: ScanResult) {
   const loaded = host.datasets.get(dataset.id);
   return {
-    format: 'assay-scan/1',
-    tool: { name: 'assay', version: appVersion() },
+    ...documentHeader('assay-scan/1'),
     dataset: {
       path: dataset.path,
       sha256: dataset.sha256,

@@ -1,10 +1,10 @@
 /** `assay splitview`: which downloaded items of a URL-indexed dataset no longer match their recorded hashes. */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import writeFileAtomic from 'write-file-atomic';
 import type { SplitViewMapping } from '../../shared/domain/provenance.ts';
 import { checkSplitView } from '../host/provenance/splitview.ts';
 import { UsageError, type Command } from './command.ts';
+import { parseCommandArgs } from './options.ts';
 
 const MAPPINGS = ['basename', 'urlpath', 'sha256'] as const;
 
@@ -24,13 +24,11 @@ export const splitviewCommand: Command = {
   summary: 'check downloaded items of a URL-indexed dataset against their recorded hashes (split-view poisoning)',
   usage: USAGE,
   async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, options: { map: { type: 'string', default: 'basename' }, json: { type: 'string' }, quiet: { type: 'boolean', default: false } } });
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseCommandArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { map: { type: 'string', default: 'basename' }, json: { type: 'string' }, quiet: { type: 'boolean', default: false } },
+    });
     if (positionals.length !== 2) throw new UsageError('an index file and a folder');
     const mapping = values.map as Exclude<SplitViewMapping, 'column'>;
     if (!MAPPINGS.includes(mapping)) throw new UsageError(`--map must be one of ${MAPPINGS.join(', ')}, got '${values.map}'`);

@@ -6,6 +6,7 @@
  */
 import {
   DEFAULT_DRIFT_THRESHOLDS,
+  type ControlChart,
   type ControlChartData,
   type DatasetRef,
   type DriftRequest,
@@ -17,12 +18,12 @@ import {
   type NumericColumnDrift,
 } from '../../shared/domain/drift.ts';
 import { categoricalColumnDrift, datasetVerdict, embeddingDrift } from '../../shared/engine/drift/verdict.ts';
-import { baselineLimits, controlChart, meanChartSigma, proportionChartSigma, type ControlChart } from '../../shared/engine/spc.ts';
+import { baselineLimits, controlChart, meanChartSigma, proportionChartSigma } from '../../shared/engine/spc.ts';
 import type { ColumnPair, EmbeddingPieces, SideMatrix } from '../workers/drift.worker.ts';
 import type { LoadedDataset } from './datasets.ts';
 import { HostError } from './errors.ts';
-import type { JobContext } from './jobs.ts';
-import type { WorkerPool } from './pool.ts';
+import { linkedAbort, type JobContext } from './jobs.ts';
+import { taskBounds, type WorkerPool } from './pool.ts';
 import { runScan, validateScan } from './scan.ts';
 
 /** Fewer rows than this in either set and the embedding tests are skipped (MMD needs pairs; folds need rows). */
@@ -66,22 +67,6 @@ export function datasetRef(d: LoadedDataset): DatasetRef {
   return { datasetId: s.id, name: s.name, path: s.path, sha256: s.sha256, rows: s.rows };
 }
 
-/** Abort the other tasks when one fails, or when the job is cancelled. */
-function linkedAbort(signal: AbortSignal): { signal: AbortSignal; fail: <T>(p: Promise<T>) => Promise<T>; done: () => void } {
-  const abort = new AbortController();
-  const onCancel = () => abort.abort();
-  signal.addEventListener('abort', onCancel);
-  return {
-    signal: abort.signal,
-    fail: (p) =>
-      p.catch((error: unknown) => {
-        abort.abort();
-        throw error;
-      }),
-    done: () => signal.removeEventListener('abort', onCancel),
-  };
-}
-
 /** Per-column drift in parallel ranges; `onProgress` gets the fraction of columns done. */
 async function columnDrift(
   pool: WorkerPool,
@@ -95,7 +80,7 @@ async function columnDrift(
 ): Promise<NumericColumnDrift[]> {
   // Several ranges per thread, so the threads finish together (the embedding task runs beside them).
   const parts = Math.max(1, Math.min(pairs.length, pool.threads * 4));
-  const bounds = Array.from({ length: parts + 1 }, (_, i) => Math.round((i * pairs.length) / parts));
+  const bounds = taskBounds(pairs.length, parts);
   const done = new Float64Array(parts);
   const pieces = await Promise.all(
     bounds.slice(0, -1).map((start, i) =>

@@ -18,7 +18,7 @@ import { exportWorksheet, importWorksheet } from './worksheets.ts';
 import { InfluenceService } from './influence.ts';
 import { CaseService } from './cases.ts';
 import { defaultConfigDir } from './case/recent.ts';
-import { JobService, JobStateError, type JobContext } from './jobs.ts';
+import { JobService, JobStateError, workerProgress } from './jobs.ts';
 import { WorkerPool } from './pool.ts';
 import { runPrivacy, validatePrivacy } from './privacy.ts';
 import { checkDriftRequest, checkMonitorRequest, runDrift, runMonitor } from './drift.ts';
@@ -89,7 +89,7 @@ export function createHost(options: HostOptions): Host {
     },
     async generateSynthetic(spec: SyntheticSpec) {
       return jobs.submit('synthesize', spec, async (ctx) => {
-        const data = await pool.run<SyntheticData & { sha256: string }>('load', 'synthesize', { spec }, workerOptions(ctx, 'generating'));
+        const data = await pool.run<SyntheticData & { sha256: string }>('load', 'synthesize', { spec }, workerProgress(ctx, 'generating'));
         return datasets.add({
           features: data.features,
           labels: data.labels,
@@ -174,7 +174,7 @@ export function createHost(options: HostOptions): Host {
             ids: dataset.ids,
           };
       return jobs.submit('export', { datasetId, path: target, excluded: excludeRows.length }, (ctx) =>
-        pool.run<CleanedExport>('export', 'writeCleaned', { source: fromSource ? summary.path : null, target, exclude, memory }, workerOptions(ctx, 'writing')),
+        pool.run<CleanedExport>('export', 'writeCleaned', { source: fromSource ? summary.path : null, target, exclude, memory }, workerProgress(ctx, 'writing')),
       );
     },
     async cancelJob({ jobId }) {
@@ -291,10 +291,6 @@ export function createHost(options: HostOptions): Host {
       await pool.close();
     },
   };
-}
-
-function workerOptions(ctx: JobContext, stage: string) {
-  return { signal: ctx.signal, onProgress: (p: { fraction: number; message: string }) => ctx.progress(p.fraction, stage, p.message) };
 }
 
 function asHostError<T>(call: () => T): T {

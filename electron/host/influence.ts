@@ -36,8 +36,8 @@ import { Random } from '../../shared/engine/random.ts';
 import type { InfluencePiece, Team, TrainedPiece, WhatIfPiece } from '../workers/influence.worker.ts';
 import type { DatasetStore, LoadedDataset } from './datasets.ts';
 import { HostError } from './errors.ts';
-import type { JobContext, JobService } from './jobs.ts';
-import type { WorkerPool } from './pool.ts';
+import { linkedAbort, workerProgress, type JobContext, type JobService } from './jobs.ts';
+import { taskBounds, type WorkerPool } from './pool.ts';
 
 /** Parameter counts up to which the exact Hessian is formed and factored (P² float64 = 72 MB at 3000). */
 export const EXACT_LIMIT = 3000;
@@ -86,11 +86,6 @@ function partsProgress(ctx: JobContext, parts: number, stage: string, from = 0, 
       ctx.progress(from + (span * done.reduce((s, f) => s + f, 0)) / parts, stage, p.message);
     },
   });
-}
-
-/** Row ranges [bounds[i], bounds[i+1]) splitting n rows into `parts` nearly equal pieces. */
-function ranges(n: number, parts: number): number[] {
-  return Array.from({ length: parts + 1 }, (_, i) => Math.round((i * n) / parts));
 }
 
 export class InfluenceService {
@@ -210,16 +205,13 @@ export class InfluenceService {
       const started = performance.now();
       if (m.info.parameterCount > EXACT_LIMIT) {
         const rank = request.rank ?? 64;
-        const r = await this.pool.run<{ values: Float64Array; rank: number }>('influence', 'selfInfluenceLowRank', { ...trainData(m), model: m.model, rank }, {
-          signal: ctx.signal,
-          onProgress: (p) => ctx.progress(p.fraction, 'low-rank self-influence', p.message),
-        });
+        const r = await this.pool.run<{ values: Float64Array; rank: number }>('influence', 'selfInfluenceLowRank', { ...trainData(m), model: m.model, rank }, workerProgress(ctx, 'low-rank self-influence'));
         return { modelId: m.info.modelId, method: 'low-rank', rank: r.rank, values: r.values, parts: 1, seconds: (performance.now() - started) / 1000 } satisfies SelfInfluenceResult;
       }
       const factor = await this.ensureFactor(m, ctx, 0, 0.45);
       const n = m.info.trainRows.length;
       const parts = Math.max(1, Math.min(this.pool.threads, Math.ceil(n / 256)));
-      const bounds = ranges(n, parts);
+      const bounds = taskBounds(n, parts);
       const progress = partsProgress(ctx, parts, 'self-influence', 0.45, 0.55);
       const pieces = await failFast(ctx, (signal) =>
         bounds.slice(0, -1).map((start, i) =>
@@ -249,7 +241,7 @@ export class InfluenceService {
         'influence',
         'whatIf',
         { ...trainData(m), ...testData(m, testRows), model: m.model, method, factor, removed },
-        { signal: ctx.signal, onProgress: (p) => ctx.progress((factor ? 0.5 : 0) + (factor ? 0.5 : 1) * p.fraction, 'what if removed', p.message) },
+        workerProgress(ctx, 'what if removed', factor ? 0.5 : 0, factor ? 0.5 : 1),
       );
       return { modelId: m.info.modelId, removed: removed.length, testRows: testRows.length, ...r, seconds: (performance.now() - started) / 1000 } satisfies WhatIfResult;
     });
@@ -268,7 +260,7 @@ export class InfluenceService {
     return this.jobs.submit('certify', request, async (ctx) => {
       const started = performance.now();
       const parts = Math.max(1, Math.min(this.pool.threads, k));
-      const bounds = ranges(k, parts);
+      const bounds = taskBounds(k, parts);
       const progress = partsProgress(ctx, parts, 'training base classifiers');
       const testRows = m.info.testRows;
       const pieces = await failFast(ctx, (signal) =>
@@ -318,7 +310,7 @@ export class InfluenceService {
       g: shared(helpers * classCount * dims),
       s: shared(helpers * classCount),
       ce: shared(helpers),
-      bounds: ranges(n, helpers + 1),
+      bounds: taskBounds(n, helpers + 1),
     };
   }
 
@@ -351,7 +343,7 @@ export class InfluenceService {
     const P = m.info.parameterCount;
     const n = m.info.trainRows.length;
     const parts = Math.max(1, Math.min(this.pool.threads, Math.ceil(n / 1024)));
-    const bounds = ranges(n, parts);
+    const bounds = taskBounds(n, parts);
     const progress = partsProgress(ctx, parts, 'forming the Hessian', from, 0.9 * span);
     const pieces = await failFast(ctx, (signal) =>
       bounds.slice(0, -1).map((start, i) =>
@@ -369,20 +361,11 @@ export class InfluenceService {
 
 /** Runs parallel tasks; the first failure aborts the others (and the job's cancel aborts all). */
 async function failFast<T>(ctx: JobContext, start: (signal: AbortSignal) => Promise<T>[]): Promise<T[]> {
-  const abort = new AbortController();
-  const onCancel = () => abort.abort();
-  ctx.signal.addEventListener('abort', onCancel);
+  const link = linkedAbort(ctx.signal);
   try {
-    return await Promise.all(
-      start(abort.signal).map((p) =>
-        p.catch((error: unknown) => {
-          abort.abort();
-          throw error;
-        }),
-      ),
-    );
+    return await Promise.all(start(link.signal).map((p) => link.fail(p)));
   } finally {
-    ctx.signal.removeEventListener('abort', onCancel);
+    link.done();
   }
 }
 

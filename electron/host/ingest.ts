@@ -27,7 +27,7 @@ import { assemble, mergeFindings, type IngestedTable, type MatrixFindings } from
 import { DataError } from '../../shared/engine/data-error.ts';
 import type { CsvPlan, NpyPlan } from '../workers/ingest.worker.ts';
 import type { NewDataset } from './datasets.ts';
-import type { JobContext } from './jobs.ts';
+import { workerProgress, type JobContext } from './jobs.ts';
 import type { WorkerPool } from './pool.ts';
 
 export interface IngestedDataset {
@@ -46,7 +46,7 @@ export interface IngestOptions {
 }
 
 export function previewDataset(pool: WorkerPool, path: string, ctx?: JobContext): Promise<FilePreview> {
-  return pool.run<FilePreview>('ingest', 'previewFile', { path }, ctx ? stage(ctx, 'previewing', 0, 1) : {});
+  return pool.run<FilePreview>('ingest', 'previewFile', { path }, ctx ? workerProgress(ctx, 'previewing') : {});
 }
 
 export async function loadDataset(pool: WorkerPool, request: LoadRequest, ctx: JobContext, options: IngestOptions = {}): Promise<IngestedDataset> {
@@ -59,7 +59,7 @@ export async function loadDataset(pool: WorkerPool, request: LoadRequest, ctx: J
     'ingest',
     'loadTable',
     { path, roles: request.roles, badRows: request.badRows, labelsPath: request.labelsPath, joinBy: request.joinBy, availableBytes: options.availableBytes },
-    stage(ctx, 'reading', 0, 1),
+    workerProgress(ctx, 'reading'),
   );
   return toDataset(path, loaded);
 }
@@ -68,7 +68,7 @@ export async function loadDataset(pool: WorkerPool, request: LoadRequest, ctx: J
 async function loadCsvParallel(pool: WorkerPool, request: LoadRequest, ctx: JobContext, options: IngestOptions): Promise<IngestedTable | null> {
   const { path, badRows } = request;
   const threads = pool.threads;
-  const csv = await pool.run<CsvPlan>('ingest', 'planCsv', { path, roles: request.roles, chunks: threads, availableBytes: options.availableBytes }, stage(ctx, 'checking', 0, 0.3));
+  const csv = await pool.run<CsvPlan>('ingest', 'planCsv', { path, roles: request.roles, chunks: threads, availableBytes: options.availableBytes }, workerProgress(ctx, 'checking', 0, 0.3));
   if (csv.hasQuotes) return null;
   const d = csv.plan.featureNames.length;
   const rowBases = csv.chunks.map((_, k) => csv.chunks.slice(0, k).reduce((s, c) => s + c.lines, 0));
@@ -276,9 +276,4 @@ function toDataset(path: string, loaded: IngestedTable): IngestedDataset {
     group: loaded.group,
     format: loaded.format,
   };
-}
-
-/** Worker progress mapped into [from, from + span) of the job, under a stage name. */
-function stage(ctx: JobContext, name: string, from: number, span: number) {
-  return { signal: ctx.signal, onProgress: (p: { fraction: number; message: string }) => ctx.progress(from + span * p.fraction, name, p.message) };
 }

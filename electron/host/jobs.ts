@@ -7,6 +7,37 @@ export interface JobContext {
   progress(fraction: number, stage: string, message?: string): void;
 }
 
+/** Pool-task options for a job: its cancel signal, and the task's progress mapped into [from, from + span) of the job under `stage`. */
+export function workerProgress(ctx: JobContext, stage: string, from = 0, span = 1) {
+  return { signal: ctx.signal, onProgress: (p: { fraction: number; message: string }) => ctx.progress(from + span * p.fraction, stage, p.message) };
+}
+
+/**
+ * A job's pool tasks as one group: `signal` aborts them all when the job is cancelled or when a task wrapped in
+ * `fail` fails (the others would be wasted work); `done` unhooks the group from the job's signal.
+ */
+export interface TaskGroup {
+  signal: AbortSignal;
+  fail: <T>(p: Promise<T>) => Promise<T>;
+  done: () => void;
+}
+
+/** Abort the other tasks when one fails, or when the job is cancelled. */
+export function linkedAbort(signal: AbortSignal): TaskGroup {
+  const abort = new AbortController();
+  const onCancel = () => abort.abort();
+  signal.addEventListener('abort', onCancel);
+  return {
+    signal: abort.signal,
+    fail: (p) =>
+      p.catch((error: unknown) => {
+        abort.abort();
+        throw error;
+      }),
+    done: () => signal.removeEventListener('abort', onCancel),
+  };
+}
+
 export type JobRunner<K extends JobKind> = (context: JobContext) => Promise<JobKinds[K]['result']>;
 
 interface JobRecord {

@@ -27,6 +27,11 @@ function tsxLoader(): string {
   }
 }
 
+/** Bounds [b[i], b[i+1]) splitting n items into `parts` nearly equal tasks for the pool. */
+export function taskBounds(n: number, parts: number): number[] {
+  return Array.from({ length: parts + 1 }, (_, i) => Math.round((i * n) / parts));
+}
+
 export interface RunOptions {
   signal?: AbortSignal;
   onProgress?: (progress: WorkerProgress) => void;

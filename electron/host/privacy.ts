@@ -14,7 +14,7 @@ import { Random } from '../../shared/engine/random.ts';
 import { checkColumns, readColumns, type ColumnData } from './columns.ts';
 import { rowId, type DatasetStore, type LoadedDataset } from './datasets.ts';
 import { HostError } from './errors.ts';
-import type { JobContext, JobService } from './jobs.ts';
+import { linkedAbort, type JobContext, type JobService, type TaskGroup } from './jobs.ts';
 import type { WorkerPool } from './pool.ts';
 
 /** Texts per PII task at least: smaller chunks cost more in messages than they gain in balance. */
@@ -46,22 +46,20 @@ export function validatePrivacy(request: PrivacyRequest, datasets: DatasetStore,
 export async function runPrivacy(pool: WorkerPool, datasets: DatasetStore, jobs: JobService, request: PrivacyRequest, ctx: JobContext): Promise<PrivacyReport> {
   const dataset = datasets.get(request.datasetId);
   const sections = (['pii', 'anonymity', 'leakage', 'membership', 'bias'] as const).filter((s) => request[s] !== null);
-  const abort = new AbortController();
-  const onCancel = () => abort.abort();
-  ctx.signal.addEventListener('abort', onCancel);
+  const link = linkedAbort(ctx.signal);
   const step = (name: (typeof sections)[number]) => {
     const index = sections.indexOf(name);
     return (fraction: number, message = '') => ctx.progress((index + Math.min(1, fraction)) / sections.length, name, message);
   };
   const out: PrivacyReport = { datasetId: dataset.summary.id, datasetSha256: dataset.summary.sha256, pii: null, anonymity: null, leakage: null, membership: null, bias: null };
   try {
-    if (request.pii) out.pii = await piiScan(pool, dataset, request.pii.columns, abort, step('pii'));
-    if (request.anonymity) out.anonymity = await anonymityCheck(pool, dataset, request.anonymity, abort.signal, step('anonymity'));
-    if (request.leakage) out.leakage = await leakageCheck(pool, dataset, datasets.get(request.leakage.evalDatasetId), request.leakage.nearFactor, abort.signal, step('leakage'));
-    if (request.membership) out.membership = await membershipCheck(pool, dataset, request.membership, datasets, abort.signal, step('membership'));
-    if (request.bias) out.bias = await biasCheck(pool, dataset, request.bias, jobs, abort.signal, step('bias'));
+    if (request.pii) out.pii = await piiScan(pool, dataset, request.pii.columns, link, step('pii'));
+    if (request.anonymity) out.anonymity = await anonymityCheck(pool, dataset, request.anonymity, link.signal, step('anonymity'));
+    if (request.leakage) out.leakage = await leakageCheck(pool, dataset, datasets.get(request.leakage.evalDatasetId), request.leakage.nearFactor, link.signal, step('leakage'));
+    if (request.membership) out.membership = await membershipCheck(pool, dataset, request.membership, datasets, link.signal, step('membership'));
+    if (request.bias) out.bias = await biasCheck(pool, dataset, request.bias, jobs, link.signal, step('bias'));
   } finally {
-    ctx.signal.removeEventListener('abort', onCancel);
+    link.done();
   }
   return out;
 }
@@ -69,10 +67,10 @@ export async function runPrivacy(pool: WorkerPool, datasets: DatasetStore, jobs:
 type Step = (fraction: number, message?: string) => void;
 
 /** Every text column cut into chunks, all chunks side by side on the pool; the first failure aborts the rest. */
-export async function piiScan(pool: WorkerPool, dataset: LoadedDataset, names: string[], abort: AbortController, report: Step): Promise<PiiReport> {
+export async function piiScan(pool: WorkerPool, dataset: LoadedDataset, names: string[], link: TaskGroup, report: Step): Promise<PiiReport> {
   const started = performance.now();
   report(0, 'reading the text columns');
-  const columns = await readColumns(pool, dataset, names, { signal: abort.signal, onProgress: (f) => report(0.3 * f, 'reading the text columns') });
+  const columns = await readColumns(pool, dataset, names, { signal: link.signal, onProgress: (f) => report(0.3 * f, 'reading the text columns') });
   const n = dataset.summary.rows;
   const size = Math.max(MIN_CHUNK, Math.ceil(n / (pool.threads * 2)));
   const tasks: { column: ColumnData; start: number; end: number }[] = [];
@@ -81,18 +79,15 @@ export async function piiScan(pool: WorkerPool, dataset: LoadedDataset, names: s
   const chunks = await Promise.all(
     tasks.map(({ column, start, end }, t) => {
       const texts = column.kind === 'text' ? column.values.slice(start, end) : Array.from(column.values.subarray(start, end), (v) => (Number.isFinite(v) ? String(v) : ''));
-      return pool
-        .run<PiiChunk>('privacy', 'scanPii', { texts, column: column.name, rowBase: start }, {
-          signal: abort.signal,
+      return link.fail(
+        pool.run<PiiChunk>('privacy', 'scanPii', { texts, column: column.name, rowBase: start }, {
+          signal: link.signal,
           onProgress: (p) => {
             done[t] = p.fraction;
             report(0.3 + (0.7 * done.reduce((s, f) => s + f, 0)) / tasks.length, p.message);
           },
-        })
-        .catch((error: unknown) => {
-          abort.abort();
-          throw error;
-        });
+        }),
+      );
     }),
   );
   const merged = mergePii(chunks);

@@ -7,8 +7,8 @@ import { rowsByClass } from '../../shared/engine/matrix.ts';
 import type { ClassPiece, GlobalPieces } from '../workers/detect.worker.ts';
 import type { LoadedDataset } from './datasets.ts';
 import { HostError } from './errors.ts';
-import type { JobContext } from './jobs.ts';
-import type { WorkerPool } from './pool.ts';
+import { linkedAbort, type JobContext } from './jobs.ts';
+import { taskBounds, type WorkerPool } from './pool.ts';
 
 /** Checks a scan request before it becomes a job, so a bad parameter is a message, not a failed job. */
 export function validateScan(request: ScanRequest): void {
@@ -45,9 +45,7 @@ export async function runScan(
   const byClass = rowsByClass(matrix.labels, classCount);
   const datasetByClass = rowsByClass(labels, classCount);
 
-  const abort = new AbortController();
-  const onCancel = () => abort.abort();
-  context.signal.addEventListener('abort', onCancel);
+  const link = linkedAbort(context.signal);
   const runs: DetectorRun[] = [];
   let graph: KnnGraph | null = null;
   try {
@@ -71,17 +69,12 @@ export async function runScan(
         context.progress((d + within) / request.detectors.length, stage, info.summary);
       };
       const options = (slot: number) => ({
-        signal: abort.signal,
+        signal: link.signal,
         onProgress: (p: { fraction: number }) => {
           fractions[slot] = p.fraction;
           report();
         },
       });
-      const failFast = <T>(promise: Promise<T>) =>
-        promise.catch((error: unknown) => {
-          abort.abort();
-          throw error;
-        });
 
       const started = performance.now();
       let pieces: Omit<ClassPiece, 'projection' | 'projectionAxes'>[];
@@ -90,21 +83,21 @@ export async function runScan(
       let diagnostics = {};
       if (info.scope === 'class') {
         const classPieces = await Promise.all(
-          byClass.map((rowIndex, c) => failFast(pool.run<ClassPiece>('detect', 'runClass', { ...base, rowIndex }, options(c)))),
+          byClass.map((rowIndex, c) => link.fail(pool.run<ClassPiece>('detect', 'runClass', { ...base, rowIndex }, options(c)))),
         );
         pieces = classPieces;
         projections = classPieces.map((p) => p.projection);
         axes = classPieces.find((p) => p.projectionAxes)?.projectionAxes ?? null;
       } else if (GRAPH_DETECTORS[requested.name]) {
-        graph ??= await failFast(buildGraph(pool, matrix.features, matrix.rows, summary.dims, graphK(request), abort.signal, (f) => {
+        graph ??= await link.fail(buildGraph(pool, matrix.features, matrix.rows, summary.dims, graphK(request), link.signal, (f) => {
           fractions[0] = 0.95 * f;
           report();
         }));
-        const global = await failFast(pool.run<GlobalPieces>('detect', 'runGraph', { ...base, labels: matrix.labels, graph }, options(0)));
+        const global = await link.fail(pool.run<GlobalPieces>('detect', 'runGraph', { ...base, labels: matrix.labels, graph }, options(0)));
         pieces = global.classes;
         diagnostics = global.diagnostics;
       } else {
-        const global = await failFast(pool.run<GlobalPieces>('detect', 'runGlobal', { ...base, labels: matrix.labels }, options(0)));
+        const global = await link.fail(pool.run<GlobalPieces>('detect', 'runGlobal', { ...base, labels: matrix.labels }, options(0)));
         pieces = global.classes;
         diagnostics = global.diagnostics;
       }
@@ -141,7 +134,7 @@ export async function runScan(
       });
     }
   } finally {
-    context.signal.removeEventListener('abort', onCancel);
+    link.done();
   }
 
   return {
@@ -199,7 +192,7 @@ export async function buildGraph(
       }),
     ),
   );
-  const bounds = Array.from({ length: parts + 1 }, (_, i) => Math.round((i * rows) / parts));
+  const bounds = taskBounds(rows, parts);
   let finished = 0;
   const pieces = await Promise.all(
     bounds.slice(0, -1).map(async (start, i) => {

@@ -23,6 +23,19 @@ const testChoice = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('class'), classIndex: z.number().int().min(0) }).strict(),
   z.object({ kind: z.literal('all') }).strict(),
 ]);
+/** One detector of a scan or a monitoring run, with its parameters. */
+const detectorChoice = z
+  .object({
+    name: z.enum(DETECTOR_NAMES as [DetectorName, ...DetectorName[]]),
+    params: z.record(z.string().max(100), z.union([finite, z.string().max(100), z.boolean()])),
+  })
+  .strict();
+/** How a scan's scores become flags (FlagRule in shared/domain/detectors.ts). */
+const flagRule = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('budget'), epsilon: finite.gt(0).max(0.5), budgetFactor: finite.gt(0).max(10) }).strict(),
+  z.object({ mode: z.literal('fdr'), q: finite.gt(0).max(0.5) }).strict(),
+  z.object({ mode: z.literal('rule') }).strict(),
+]);
 
 /** Argument schemas, one per method; `null` for methods without arguments. Both transports validate with these. */
 export const apiArgSchemas = {
@@ -70,22 +83,8 @@ export const apiArgSchemas = {
   runScan: z
     .object({
       datasetId: z.string().min(1).max(100),
-      detectors: z
-        .array(
-          z
-            .object({
-              name: z.enum(DETECTOR_NAMES as [DetectorName, ...DetectorName[]]),
-              params: z.record(z.string().max(100), z.union([finite, z.string().max(100), z.boolean()])),
-            })
-            .strict(),
-        )
-        .min(1)
-        .max(16),
-      flag: z.discriminatedUnion('mode', [
-        z.object({ mode: z.literal('budget'), epsilon: finite.gt(0).max(0.5), budgetFactor: finite.gt(0).max(10) }).strict(),
-        z.object({ mode: z.literal('fdr'), q: finite.gt(0).max(0.5) }).strict(),
-        z.object({ mode: z.literal('rule') }).strict(),
-      ]),
+      detectors: z.array(detectorChoice).min(1).max(16),
+      flag: flagRule,
       referenceDatasetId: z.string().min(1).max(100).nullable(),
     })
     .strict(),
@@ -211,21 +210,8 @@ export const apiArgSchemas = {
     .object({
       snapshotIds: z.array(z.string().min(1).max(100)).min(2).max(1000),
       baselinePeriod: z.number().int().min(1).max(999),
-      detectors: z
-        .array(
-          z
-            .object({
-              name: z.enum(DETECTOR_NAMES as [DetectorName, ...DetectorName[]]),
-              params: z.record(z.string().max(100), z.union([finite, z.string().max(100), z.boolean()])),
-            })
-            .strict(),
-        )
-        .max(16),
-      flag: z.discriminatedUnion('mode', [
-        z.object({ mode: z.literal('budget'), epsilon: finite.gt(0).max(0.5), budgetFactor: finite.gt(0).max(10) }).strict(),
-        z.object({ mode: z.literal('fdr'), q: finite.gt(0).max(0.5) }).strict(),
-        z.object({ mode: z.literal('rule') }).strict(),
-      ]),
+      detectors: z.array(detectorChoice).max(16),
+      flag: flagRule,
       columns: z.array(column).max(100),
       thresholds: z
         .object({

@@ -221,7 +221,7 @@ export const DEFAULT_MONITOR_THRESHOLDS: MonitorThresholds = {
 };
 
 /** One control chart (shared/engine/spc.ts), plain numbers per snapshot. */
-export interface ControlChartData {
+export interface ControlChart {
   values: number[];
   centre: number;
   /** σ of each point (constant for an individuals chart; σ/√n for an x̄ chart; √(p(1−p)/n) for a p chart). */
@@ -231,6 +231,10 @@ export interface ControlChartData {
   lower: number[];
   /** Points out of control, with the Western Electric rules (1–4) that fired; rule 1 is the ±kσ limit. */
   outOfControl: { index: number; rules: number[] }[];
+}
+
+/** A control chart with the sentence that says how its centre and limits were set. */
+export interface ControlChartData extends ControlChart {
   explain: string;
 }
 

@@ -47,6 +47,7 @@
  * which overstates the tail (H's eigenvalues outside U are ≥ l2 on the weights), so it is an upper-biased
  * ranking score; with r = P − 1 it is exact.
  */
+import type { WhatIfResult } from '../domain/influence.ts';
 import { lanczosTop } from './lanczos.ts';
 import type { Matrix } from './matrix.ts';
 import { predictProba, softmaxHessianOperator, softmaxProblem, trainSoftmax } from './softmax.ts';
@@ -112,16 +113,10 @@ export interface SelfInfluenceResult {
   rank: number;
 }
 
-export interface RemovalResult {
+/** The refit's figures as the what-if result reports them, plus the rows removed and the refitted model. */
+export interface RemovalResult
+  extends Pick<WhatIfResult, 'testLossBefore' | 'testLossAfter' | 'actualChange' | 'predictedChange' | 'accuracyBefore' | 'accuracyAfter'> {
   removed: Int32Array;
-  testLossBefore: number;
-  testLossAfter: number;
-  /** testLossAfter − testLossBefore. */
-  actualChange: number;
-  /** Σ predictedChange over the removed rows. */
-  predictedChange: number;
-  accuracyBefore: number;
-  accuracyAfter: number;
   model: SoftmaxModel;
 }
 

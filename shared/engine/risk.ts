@@ -13,6 +13,7 @@
  *    of detection, C: cost of the attack), the attacker's payoff in the game-theoretic view of poisoning
  *    defences (cf. Steinhardt, Koh & Liang, "Certified Defenses for Data Poisoning Attacks", NeurIPS 2017).
  */
+import { quantileSorted } from './quantile.ts';
 import { CONTROL_LAYERS, type Adversary, type Control, type ControlLayer, type DataSource, type Threat, type Worksheet } from '../domain/worksheet.ts';
 
 /** A number and how it was computed, for the "show how" of every figure. */
@@ -247,21 +248,14 @@ export interface EstimateSummary {
   max: number;
 }
 
-function quantile7(sorted: readonly number[], q: number): number {
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
-
 /** Summary of the participants' estimates; null when there are none. */
 export function summarizeEstimates(values: readonly number[]): EstimateSummary | null {
   const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
   if (sorted.length === 0) return null;
   return {
     n: sorted.length,
-    median: quantile7(sorted, 0.5),
-    iqr: quantile7(sorted, 0.75) - quantile7(sorted, 0.25),
+    median: quantileSorted(sorted, 0.5),
+    iqr: quantileSorted(sorted, 0.75) - quantileSorted(sorted, 0.25),
     min: sorted[0],
     max: sorted[sorted.length - 1],
   };

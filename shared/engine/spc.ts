@@ -10,15 +10,7 @@
  * chart's √(p̄(1−p̄)/nᵢ)): the rules read each point's z = (xᵢ − centre)/σᵢ, which is the textbook's zones.
  */
 
-export interface ControlChart {
-  values: number[];
-  centre: number;
-  sigma: number[];
-  k: number;
-  upper: number[];
-  lower: number[];
-  outOfControl: { index: number; rules: number[] }[];
-}
+import type { ControlChart } from '../domain/drift.ts';
 
 export interface ChartOptions {
   /** Limits at centre ± k·σ (default 3). */

@@ -16,8 +16,8 @@ const test = base.extend<{ watch: PageWatch }, { app: { host: Host; served: Serv
   watch: watchPage,
 });
 
-/** MITRE's ATLAS 5.6.0, kept beside the repository (../shared/data). */
-const ATLAS_FILE = join(root, '..', 'shared', 'data', 'ATLAS.yaml');
+/** MITRE's ATLAS 5.6.0 (Apache-2.0), a copy of the handbook's ../shared/data/ATLAS.yaml. */
+const ATLAS_FILE = join(root, 'test', 'fixtures', 'atlas', 'ATLAS.yaml');
 
 const value = async (page: Page, testId: string) => Number(await page.getByTestId(testId).first().getAttribute('data-value'));
 
@@ -188,22 +188,20 @@ test('exports a worksheet as JSON and CSV on the host and imports the JSON back'
     await expect(page.getByTestId('ws-list').getByRole('button', { name: /Crawl 2026/ })).toHaveCount(2);
 
     // MITRE's full matrix, imported through the chooser, feeds the technique picker.
-    if (existsSync(ATLAS_FILE)) {
-      await page.getByTestId('ws-import-atlas').click();
-      await page.getByTestId('chooser-path').fill(ATLAS_FILE);
-      await page.getByTestId('chooser-go').click();
-      await expect(page.getByTestId('ws-catalog').first()).toContainText('Imported 5.6.0 16 tactics · 170 techniques · 35 mitigations · 57 case studies');
-      await page.getByTestId('ws-tab-threats').click();
-      await page.getByTestId('ws-threat-expand').first().click();
-      await page.getByTestId('ws-technique-picker-search').fill('prompt injection');
-      await expect(page.getByTestId('atlas-hit').first()).toContainText('AML.T0051');
-    }
+    await page.getByTestId('ws-import-atlas').click();
+    await page.getByTestId('chooser-path').fill(ATLAS_FILE);
+    await page.getByTestId('chooser-go').click();
+    await expect(page.getByTestId('ws-catalog').first()).toContainText('Imported 5.6.0 16 tactics · 170 techniques · 35 mitigations · 57 case studies');
+    await page.getByTestId('ws-tab-threats').click();
+    await page.getByTestId('ws-threat-expand').first().click();
+    await page.getByTestId('ws-technique-picker-search').fill('prompt injection');
+    await expect(page.getByTestId('atlas-hit').first()).toContainText('AML.T0051');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   // Three refusals were expected, and the browser logs each as a failed request: the export onto an existing
   // file, and the chooser's listing of each typed file path (not a folder, so it is taken as the choice).
   const refusals = watch.problems.filter((p) => /status of 400 \(Bad Request\)/.test(p));
-  expect(refusals).toHaveLength(existsSync(ATLAS_FILE) ? 3 : 2);
+  expect(refusals).toHaveLength(3);
   expect(watch.problems.filter((p) => !refusals.includes(p))).toEqual([]);
 });

@@ -1,25 +1,14 @@
 /** `assay audit verify <case>`: exit 0 on an intact log, 1 naming the first bad entry, 2 on bad arguments. */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseService } from '../../electron/host/cases.ts';
 import { DatasetStore } from '../../electron/host/datasets.ts';
 import { JobService } from '../../electron/host/jobs.ts';
 import { WorkerPool } from '../../electron/host/pool.ts';
 import { AUDIT_FILE, CASE_FILE } from '../../shared/domain/case.ts';
-
-const bin = fileURLToPath(new URL('../../bin/assay.mjs', import.meta.url));
-
-function assay(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: tmpdir(), timeout: 60_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+import { assay } from './run-assay.ts';
 
 describe('assay audit verify', () => {
   const dir = mkdtempSync(join(tmpdir(), 'assay-audit-cli-'));

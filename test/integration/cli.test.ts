@@ -1,24 +1,14 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { samplePath } from '../../electron/host/app-root.ts';
 import { createHost, type Host } from '../../electron/host/host.ts';
 import { rowsByClass } from '../../shared/engine/matrix.ts';
 import { spectralSignatureClass } from '../../shared/engine/spectral.ts';
+import { assay } from './run-assay.ts';
 
-const bin = fileURLToPath(new URL('../../bin/assay.mjs', import.meta.url));
 const truth = JSON.parse(readFileSync(samplePath().replace('.csv', '.truth.json'), 'utf8')) as { poisonedIds: string[]; targetClass: string };
-
-function assay(args: string[], cwd = tmpdir()): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd, timeout: 60_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 describe('assay scan', () => {
   let dir: string;

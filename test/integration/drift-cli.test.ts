@@ -4,29 +4,19 @@
  * the KS statistic 0 and KS p = 1; a column shifted by a constant c has W₁ = |c| (float32 storage aside);
  * renamed columns are refused with their names.
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { samplePath } from '../../electron/host/app-root.ts';
 import { createHost, type Host } from '../../electron/host/host.ts';
 import type { DatasetSummary } from '../../shared/domain/dataset.ts';
 import { DEFAULT_DRIFT_THRESHOLDS, DEFAULT_EMBEDDING_OPTIONS, DEFAULT_MONITOR_THRESHOLDS, type NumericColumnDrift } from '../../shared/domain/drift.ts';
+import { assay } from './run-assay.ts';
 
-const bin = fileURLToPath(new URL('../../bin/assay.mjs', import.meta.url));
 const SHIFTED = ['f00', 'f01', 'f02', 'f03', 'f04', 'f05', 'f06', 'f07', 'f08', 'f09', 'f10', 'f11', 'f12', 'f13', 'f14', 'f15', 'f16', 'f17'];
 const SHIFT = 2.5;
-
-function assay(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: tmpdir(), timeout: 120_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 /** The sample with `SHIFT` added to the SHIFTED columns and, optionally, one class's rows dropped and a column renamed. */
 function shiftedCopy(path: string, options: { dropClass?: string; rename?: [string, string] } = {}): void {

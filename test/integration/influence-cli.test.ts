@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { samplePath } from '../../electron/host/app-root.ts';
 import { createHost, type Host } from '../../electron/host/host.ts';
@@ -10,16 +8,7 @@ import { addVotes, certify, hashPartition, trainBucket } from '../../shared/engi
 import { influenceEngine } from '../../shared/engine/influence.ts';
 import { Random } from '../../shared/engine/random.ts';
 import { trainSoftmax } from '../../shared/engine/softmax.ts';
-
-const bin = fileURLToPath(new URL('../../bin/assay.mjs', import.meta.url));
-
-function assay(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: tmpdir(), timeout: 60_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+import { assay } from './run-assay.ts';
 
 const CLASSES = ['cat', 'dog', 'eel'];
 const SOURCES = ['web', 'lab', 'crowd'];

@@ -4,24 +4,13 @@
  * column and never written raw, leakage finds the copied rows of an evaluation file, a missing column is
  * named, and a PII job can be cancelled.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readColumns } from '../../electron/host/columns.ts';
 import { createHost, type Host } from '../../electron/host/host.ts';
-
-const bin = fileURLToPath(new URL('../../bin/assay.mjs', import.meta.url));
-
-function assay(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: tmpdir(), timeout: 120_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+import { assay } from './run-assay.ts';
 
 const EMAIL_EVERY = 10;
 const CARD = '4111 1111 1111 1111';

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,17 +7,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyDocument } from '../../electron/host/provenance/attest.ts';
 import { readPublicKey } from '../../electron/host/provenance/keys.ts';
 import type { ManifestVerification, SplitViewResult } from '../../shared/domain/provenance.ts';
+import { assay } from './run-assay.ts';
 
-const bin = fileURLToPath(new URL('../../bin/assay.mjs', import.meta.url));
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
-
-function assay(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd, timeout: 60_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 const header = 'id,label,x,y';
 const row = (i: number) => `r${i},${i % 3 === 0 ? 'cat' : 'dog'},${(i * 0.25).toFixed(2)},"${i}, quoted"`;

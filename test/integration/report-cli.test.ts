@@ -1,25 +1,15 @@
-import { execFile } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { samplePath } from '../../electron/host/app-root.ts';
 import { createHost, type Host } from '../../electron/host/host.ts';
 import { REPORT_SECTIONS, type ReportInput } from '../../shared/domain/report.ts';
 import { REPORT_JSON_SCHEMA } from '../../shared/engine/report/schema.ts';
+import { assay } from './run-assay.ts';
 
-const bin = fileURLToPath(new URL('../../bin/assay.mjs', import.meta.url));
 const truth = JSON.parse(readFileSync(samplePath().replace('.csv', '.truth.json'), 'utf8')) as { poisonedIds: string[]; targetClass: string };
-
-function assay(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd, timeout: 60_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 /** A case holding the sample dataset and a scan at FDR 0.05, made through the host as the app makes it. */
 async function makeCase(host: Host, folder: string): Promise<void> {

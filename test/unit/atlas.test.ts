@@ -1,5 +1,6 @@
 /**
- * The ATLAS catalog: the importer on MITRE's real ATLAS 5.6.0 file (../shared/data/ATLAS.yaml), whose counts
+ * The ATLAS catalog: the importer on MITRE's real ATLAS 5.6.0 file (test/fixtures/atlas/ATLAS.yaml, Apache-2.0,
+ * a copy of the handbook's ../shared/data/ATLAS.yaml), whose counts
  * were taken independently with PyYAML —
  *   d = yaml.safe_load(open('ATLAS.yaml')); m = d['matrices'][0]
  *   len(m['tactics']) == 16, len(m['techniques']) == 170 (101 without 'subtechnique-of'),
@@ -8,7 +9,7 @@
  * (and `grep -c 'object-type: technique'` agrees); the built-in catalog checked against the same file; errors on
  * malformed YAML (line and column) and on YAML of the wrong shape (path); the search the pickers use.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,8 +18,7 @@ import { HostError } from '../../electron/host/errors.ts';
 import { WorkerPool } from '../../electron/host/pool.ts';
 import { BUILTIN_ATLAS, caseStudiesUsing, findAtlasEntry, searchCatalogs, type AtlasCatalog } from '../../shared/domain/atlas-catalog.ts';
 
-const ATLAS_FILE = new URL('../../../shared/data/ATLAS.yaml', import.meta.url).pathname;
-const haveAtlas = existsSync(ATLAS_FILE);
+const ATLAS_FILE = new URL('../fixtures/atlas/ATLAS.yaml', import.meta.url).pathname;
 
 function hostErrorOf(call: () => unknown): string {
   try {
@@ -30,7 +30,7 @@ function hostErrorOf(call: () => unknown): string {
   throw new Error('no error');
 }
 
-describe.runIf(haveAtlas)("MITRE's ATLAS.yaml", () => {
+describe("MITRE's ATLAS.yaml", () => {
   let real: AtlasCatalog;
   it('has the counts PyYAML finds', async () => {
     real = await readAtlasFile(ATLAS_FILE);

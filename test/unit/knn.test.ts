@@ -19,9 +19,9 @@ import {
   knnOutlier,
   labelDisagreementFromGraph,
   outlierFromGraph,
-  quantileR7,
   type KnnGraph,
 } from '../../shared/engine/detectors/knn.ts';
+import { quantileR7 } from '../../shared/engine/quantile.ts';
 import type { Matrix } from '../../shared/engine/matrix.ts';
 import { Random } from '../../shared/engine/random.ts';
 import { plant, score } from '../support/planted.ts';

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { CHUNK_BYTES, type RowKind } from '../../../shared/domain/provenance.ts';
+import { CHUNK_BYTES, type ManifestFile, type RowKind } from '../../../shared/domain/provenance.ts';
 import { sniffDelimiter } from '../../../shared/engine/ingest/csv.ts';
 import { NPY_HEAD_BYTES, parseNpyHeader } from '../../../shared/engine/ingest/npy.ts';
 import { leafHash, MerkleBuilder, toHex, type HashFn } from '../../../shared/engine/merkle.ts';
@@ -20,19 +20,11 @@ export const sha256: HashFn = (...parts) => {
 };
 
 /** A file's hashes as a verifier needs them: the manifest entry's contents plus where each row starts. */
-export interface HashedFile {
-  sizeBytes: number;
-  sha256: string;
-  rowKind: RowKind;
-  rows: number;
-  headerSha256: string | null;
-  merkleRoot: string;
+export interface HashedFile extends Omit<ManifestFile, 'path' | 'leafHashes'> {
   /** rows × 32 bytes. */
   leaves: Uint8Array;
   /** 1-based line of each row (text files), or null. */
   lines: Int32Array | null;
-  idColumn: string | null;
-  ids: string[] | null;
 }
 
 export interface HashOptions {

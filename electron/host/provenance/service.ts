@@ -19,7 +19,7 @@ import type {
 import type { JobInfo } from '../../../shared/domain/jobs.ts';
 import { appVersion } from '../app-root.ts';
 import { HostError } from '../errors.ts';
-import type { JobContext, JobService } from '../jobs.ts';
+import { workerProgress, type JobService } from '../jobs.ts';
 import type { WorkerPool } from '../pool.ts';
 import { isEnvelope, signManifest } from './attest.ts';
 import { readPrivateKey, writeKeyPair } from './keys.ts';
@@ -37,7 +37,7 @@ export class ProvenanceService {
     await refuseExisting(out, args.overwrite);
     const paths = args.paths.map((p) => resolve(p));
     return this.jobs.submit('manifest', { ...args, out, paths }, async (ctx) => {
-      const manifest = await this.pool.run<Manifest>('provenance', 'create', { paths, baseDir: dirname(out), idColumn: args.idColumn, toolVersion: appVersion() }, progress(ctx, 'hashing'));
+      const manifest = await this.pool.run<Manifest>('provenance', 'create', { paths, baseDir: dirname(out), idColumn: args.idColumn, toolVersion: appVersion() }, workerProgress(ctx, 'hashing'));
       await writeFileAtomic(out, JSON.stringify(manifest) + '\n');
       return {
         path: out,
@@ -65,13 +65,13 @@ export class ProvenanceService {
     const publicKeyPath = args.publicKeyPath === null ? null : resolve(args.publicKeyPath);
     const data = args.data.map((d) => resolve(d));
     return this.jobs.submit('verifyManifest', { path, publicKeyPath, data }, (ctx) =>
-      this.pool.run<ManifestVerification>('provenance', 'verify', { path, baseDir: dirname(path), publicKeyPath, data }, progress(ctx, 'verifying')),
+      this.pool.run<ManifestVerification>('provenance', 'verify', { path, baseDir: dirname(path), publicKeyPath, data }, workerProgress(ctx, 'verifying')),
     );
   }
 
   async checkSplitView(args: SplitViewArgs): Promise<JobInfo> {
     const params = { index: resolve(args.index), directory: resolve(args.directory), mapping: args.mapping };
-    return this.jobs.submit('splitview', params, (ctx) => this.pool.run<SplitViewResult>('provenance', 'splitView', params, progress(ctx, 'hashing items')));
+    return this.jobs.submit('splitview', params, (ctx) => this.pool.run<SplitViewResult>('provenance', 'splitView', params, workerProgress(ctx, 'hashing items')));
   }
 
   async generateKeyPair(args: { prefix: string }): Promise<KeyPairFiles> {
@@ -92,8 +92,4 @@ async function asBadRequest<T>(call: () => Promise<T>): Promise<T> {
     if (error instanceof HostError) throw error;
     throw new HostError('bad-request', error instanceof Error ? error.message : String(error));
   }
-}
-
-function progress(ctx: JobContext, stage: string) {
-  return { signal: ctx.signal, onProgress: (p: { fraction: number; message: string }) => ctx.progress(p.fraction, stage, p.message) };
 }

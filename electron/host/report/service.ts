@@ -14,7 +14,7 @@ import { REPORT_SECTIONS, type ExportReportArgs, type ReportExported, type Repor
 import { appVersion } from '../app-root.ts';
 import type { DatasetStore } from '../datasets.ts';
 import { HostError } from '../errors.ts';
-import type { JobService } from '../jobs.ts';
+import { workerProgress, type JobService } from '../jobs.ts';
 import type { WorkerPool } from '../pool.ts';
 import { refuseExisting } from '../provenance/service.ts';
 import { readPrivateKey } from '../provenance/keys.ts';
@@ -49,10 +49,7 @@ export class ReportService {
     if (args.keyPath !== null) await refuseExisting(`${path}.dsse.json`, args.overwrite);
     const key = args.keyPath === null ? null : await readPrivateKey(resolve(args.keyPath)).catch((error: Error) => Promise.reject(new HostError('bad-request', error.message)));
     return this.jobs.submit('report', { ...args, path }, async (ctx) => {
-      const { text, input } = await this.pool.run<{ text: string; input: ReportInput }>('report', 'render', this.task(view, args, args.format), {
-        signal: ctx.signal,
-        onProgress: (p) => ctx.progress(p.fraction * 0.8, 'building', p.message),
-      });
+      const { text, input } = await this.pool.run<{ text: string; input: ReportInput }>('report', 'render', this.task(view, args, args.format), workerProgress(ctx, 'building', 0, 0.8));
       ctx.progress(0.85, args.format === 'pdf' ? 'printing' : 'writing');
       const bytes = args.format === 'pdf' ? await this.printToPdf!(text) : Buffer.from(text, 'utf8');
       await writeFileAtomic(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));

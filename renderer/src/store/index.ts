@@ -1,6 +1,6 @@
 export { useStore, resetStore, initialState, selectScan, type State } from './store.ts';
 export { useScanViews } from './hooks.ts';
-export { listenToJobs, startJob, cancelJob, openDataset, refreshDatasets } from './job-runner.ts';
+export { listenToJobs, startJob, runJobForResult, cancelJob, openDataset, refreshDatasets } from './job-runner.ts';
 export { jobTitle } from '../../../shared/domain/job-titles.ts';
 export {
   scanViews,

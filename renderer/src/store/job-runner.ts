@@ -3,7 +3,7 @@
  * of jobs started in this window are fetched once and put in the store — a dataset summary opens the
  * workspace, a scan result goes to the overview and triage views.
  */
-import type { Unsubscribe } from '../../../shared/contract/api.ts';
+import type { JobResult, Unsubscribe } from '../../../shared/contract/api.ts';
 import type { DatasetSummary } from '../../../shared/domain/dataset.ts';
 import { isFinal, type JobInfo } from '../../../shared/domain/jobs.ts';
 import { jobTitle } from '../../../shared/domain/job-titles.ts';
@@ -53,6 +53,38 @@ export async function cancelJob(jobId: string): Promise<void> {
     void settle(job.id);
   } catch (err) {
     useStore.getState().showError('Cancel job', err);
+  }
+}
+
+/** Resolves with the job once the store has seen it reach a final status. */
+function whenFinal(jobId: string): Promise<JobInfo> {
+  return new Promise((resolve) => {
+    let off: () => void = () => {};
+    const check = () => {
+      const job = useStore.getState().jobs[jobId];
+      if (!job || !isFinal(job.status)) return false;
+      off();
+      resolve(job);
+      return true;
+    };
+    if (!check()) off = useStore.subscribe(check);
+  });
+}
+
+/**
+ * Starts a job with `call` and waits for its result: null when it could not start, failed (`settle` puts the
+ * reason in the error banner) or was cancelled; a result the host will not hand over goes to the banner under `context`.
+ */
+export async function runJobForResult(context: string, call: () => Promise<JobInfo>): Promise<JobResult | null> {
+  const job = await startJob(context, call);
+  if (!job) return null;
+  const final = await whenFinal(job.id);
+  if (final.status !== 'done') return null;
+  try {
+    return await getClient().getJobResult({ jobId: job.id });
+  } catch (err) {
+    useStore.getState().showError(context, err);
+    return null;
   }
 }
 

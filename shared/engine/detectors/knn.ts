@@ -43,6 +43,7 @@ import {
   type DistanceTiles,
 } from '../kernels/distance-kernels.ts';
 import { rowsByClass, type Matrix } from '../matrix.ts';
+import { quantileR7 } from '../quantile.ts';
 import type { GlobalDetection, GlobalDetector, Progress } from './types.ts';
 
 /** The k nearest neighbours of each query row, nearest first; ties in distance go to the lower index. */
@@ -550,20 +551,6 @@ export const knnOutlier: GlobalDetector<{ k: number }> = (x, labels, classCount,
   onProgress?.(1);
   return out;
 };
-
-/**
- * Quantile by linear interpolation between order statistics, R-7 (Hyndman & Fan 1996; numpy's and d3's
- * default): h = (n − 1)·p, Q = x_⌊h⌋ + (h − ⌊h⌋)(x_⌊h⌋+1 − x_⌊h⌋). NaN for an empty array.
- */
-export function quantileR7(values: ArrayLike<number>, p: number): number {
-  const sorted = Float64Array.from(values).sort();
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const h = (n - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(n - 1, lo + 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
 
 function count(flags: Uint8Array): number {
   let s = 0;

@@ -12,15 +12,7 @@
  * - Natural logarithms throughout.
  */
 
-/** Type-7 quantile of ascending `sorted` at probability p (numpy's default 'linear'). */
-export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const h = (n - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(n - 1, lo + 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
+import { quantileSorted } from '../quantile.ts';
 
 /**
  * Interior cut points of `bins` quantile bins of the ascending baseline, duplicates removed.

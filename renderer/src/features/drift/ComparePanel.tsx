@@ -2,6 +2,7 @@ import type { CategoricalColumnDrift, DriftResult, EmbeddingDrift } from '../../
 import { openDataset, useStore } from '../../store/index.ts';
 import { selectDriftResult } from '../../store/drift-slice.ts';
 import { formatNumber, formatP, nf } from '../../ui/format.ts';
+import { DatasetOptions } from '../../ui/options.tsx';
 import { runDrift } from './actions.ts';
 import { DriftTable } from './DriftTable.tsx';
 import { OverlayPlot } from './OverlayPlot.tsx';
@@ -33,11 +34,7 @@ export function ComparePanel() {
           Baseline{' '}
           <select value={baseline?.id ?? ''} data-testid="drift-baseline" onChange={(e) => setBaseline(e.target.value || null)}>
             <option value="">choose a loaded dataset…</option>
-            {candidates.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name} ({nf.format(d.rows)} rows)
-              </option>
-            ))}
+            <DatasetOptions datasets={candidates} />
           </select>
         </label>
         <button

@@ -5,7 +5,8 @@ import { useScanViews, useStore } from '../../store/index.ts';
 import { formatNumber, nf } from '../../ui/format.ts';
 import { Plot, PlotExport } from '../../ui/Plot.tsx';
 import { computeSelfInfluence } from './actions.ts';
-import { baseLayout, COLORS } from './plot-style.ts';
+import { baseLayout } from '../../ui/plot-style.ts';
+import { COLORS } from './plot-style.ts';
 
 const MARKED = 10;
 

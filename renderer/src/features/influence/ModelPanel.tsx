@@ -5,7 +5,8 @@ import { useStore } from '../../store/index.ts';
 import { formatNumber, formatPercent, nf } from '../../ui/format.ts';
 import { Plot, PlotExport } from '../../ui/Plot.tsx';
 import { trainModel } from './actions.ts';
-import { baseLayout } from './plot-style.ts';
+import { baseLayout } from '../../ui/plot-style.ts';
+import { DatasetOptions } from '../../ui/options.tsx';
 
 type SplitKind = SplitSpec['kind'];
 
@@ -79,11 +80,7 @@ export function ModelPanel() {
             <span>Test dataset</span>
             <select value={testDatasetId} onChange={(e) => setTestDatasetId(e.target.value)}>
               <option value="">{others.length ? 'choose…' : '(open one with the same features)'}</option>
-              {others.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.name} ({nf.format(d.rows)} rows)
-                </option>
-              ))}
+              <DatasetOptions datasets={others} />
             </select>
           </label>
         )}

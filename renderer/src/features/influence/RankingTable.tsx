@@ -3,6 +3,7 @@ import { testChoiceNote, type InfluenceRanking, type TrainedModel } from '../../
 import { getClient } from '../../api/client.ts';
 import { useScanViews, useStore } from '../../store/index.ts';
 import { formatNumber, nf } from '../../ui/format.ts';
+import { ClassOptions } from '../../ui/options.tsx';
 import { quarantineRows } from '../quarantine/index.ts';
 
 const PAGE = 50;
@@ -142,11 +143,7 @@ export function RankingTable({ model, ranking }: { model: TrainedModel; ranking:
           <span>Class</span>
           <select value={classFilter} data-testid="ranking-class" onChange={(e) => (setClassFilter(Number(e.target.value)), setPage(0))}>
             <option value={-1}>all</option>
-            {model.classNames.map((name, c) => (
-              <option key={name} value={c}>
-                {name}
-              </option>
-            ))}
+            <ClassOptions names={model.classNames} />
           </select>
         </label>
         <span className="muted small">

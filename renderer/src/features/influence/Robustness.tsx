@@ -5,7 +5,8 @@ import { useStore } from '../../store/index.ts';
 import { formatNumber, formatPercent, nf } from '../../ui/format.ts';
 import { Plot, PlotExport } from '../../ui/Plot.tsx';
 import { certifyRobustness, runWhatIf } from './actions.ts';
-import { baseLayout, COLORS } from './plot-style.ts';
+import { baseLayout } from '../../ui/plot-style.ts';
+import { COLORS } from './plot-style.ts';
 
 const CURVE_COLORS = [COLORS.neutral, COLORS.marked, COLORS.helpful, COLORS.harmful, '#7048e8', '#495057'];
 
@@ -16,12 +17,28 @@ function trainingRowsOf(model: TrainedModel, rows: ArrayLike<number>): number[] 
 }
 
 /** A choice of rows to leave out: the picked ones, the top-N harmful, or a quarantine set. */
-function useRowSources(model: TrainedModel) {
+interface RowSource {
+  key: string;
+  label: string;
+  rows: (n: number) => number[];
+}
+
+/** The row sources as the options of a picker. */
+function RowSourceOptions({ sources }: { sources: readonly RowSource[] }) {
+  return sources.map((s) => (
+    <option key={s.key} value={s.key}>
+      {s.label}
+    </option>
+  ));
+}
+
+/** The row sources open to `model`: the picked rows, the top-N harmful of its ranking, its dataset's quarantine sets. */
+function useRowSources(model: TrainedModel): RowSource[] {
   const picked = useStore((s) => s.influencePicked);
   const ranking = useStore((s) => s.influenceRanking);
   const quarantine = useStore((s) => s.quarantine);
   return useMemo(() => {
-    const sources: { key: string; label: string; rows: (n: number) => number[] }[] = [];
+    const sources: RowSource[] = [];
     if (ranking && ranking.modelId === model.modelId) {
       const order = Array.from(ranking.predictedChange.keys())
         .filter((i) => ranking.predictedChange[i] < 0)
@@ -69,11 +86,7 @@ export function WhatIfPanel({ model }: { model: TrainedModel }) {
           <span>Remove</span>
           <select value={source?.key ?? ''} data-testid="whatif-source" onChange={(e) => setSourceKey(e.target.value)}>
             {sources.length === 0 && <option value="">(rank the rows or pick some first)</option>}
-            {sources.map((s) => (
-              <option key={s.key} value={s.key}>
-                {s.label}
-              </option>
-            ))}
+            <RowSourceOptions sources={sources} />
           </select>
         </label>
         {source?.key === 'top' && (
@@ -188,11 +201,7 @@ export function CertifyPanel({ model }: { model: TrainedModel }) {
           <span>Leave out</span>
           <select value={excludeKey} data-testid="certify-exclude" onChange={(e) => setExcludeKey(e.target.value)}>
             <option value="">nothing (all training rows)</option>
-            {sources.map((s) => (
-              <option key={s.key} value={s.key}>
-                {s.label}
-              </option>
-            ))}
+            <RowSourceOptions sources={sources} />
           </select>
         </label>
         <button type="button" className="btn primary" data-testid="certify-run" onClick={run}>

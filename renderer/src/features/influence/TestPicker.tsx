@@ -3,6 +3,7 @@ import type { InfluenceMethod, TestPointChoice, TrainedModel } from '../../../..
 import { getClient } from '../../api/client.ts';
 import { useStore } from '../../store/index.ts';
 import { formatPercent, nf } from '../../ui/format.ts';
+import { ClassOptions } from '../../ui/options.tsx';
 import { computeInfluence } from './actions.ts';
 
 const LISTED = 200;
@@ -118,11 +119,7 @@ export function TestPicker({ model }: { model: TrainedModel }) {
         <label className="check">
           <input type="radio" name="influence-mode" checked={mode === 'class'} data-testid="influence-mode-class" onChange={() => setMode('class')} /> all test rows of class{' '}
           <select value={classIndex} data-testid="influence-class" onChange={(e) => (setClassIndex(Number(e.target.value)), setMode('class'))}>
-            {model.classNames.map((name, c) => (
-              <option key={name} value={c}>
-                {name}
-              </option>
-            ))}
+            <ClassOptions names={model.classNames} />
           </select>
         </label>
         <label className="check">

@@ -4,37 +4,13 @@
  */
 import { getClient } from '../../api/client.ts';
 import type { CertifyRequest, InfluenceRequest, TrainRequest, WhatIfRequest } from '../../../../shared/domain/influence.ts';
-import { isFinal, type JobInfo, type JobKind, type JobKinds } from '../../../../shared/domain/jobs.ts';
-import { startJob, useStore } from '../../store/index.ts';
-
-/** Resolves when the store has seen the job reach a final status. */
-function settled(jobId: string): Promise<JobInfo> {
-  return new Promise((resolve) => {
-    let off: () => void = () => {};
-    const check = () => {
-      const job = useStore.getState().jobs[jobId];
-      if (!job || !isFinal(job.status)) return false;
-      off();
-      resolve(job);
-      return true;
-    };
-    if (!check()) off = useStore.subscribe(check);
-  });
-}
+import type { JobInfo, JobKind, JobKinds } from '../../../../shared/domain/jobs.ts';
+import { runJobForResult, useStore } from '../../store/index.ts';
 
 /** Starts a job and returns its result, or null when it could not start, failed (the banner says why) or was cancelled. */
 async function run<K extends JobKind>(context: string, call: () => Promise<JobInfo>): Promise<JobKinds[K]['result'] | null> {
-  const job = await startJob(context, call);
-  if (!job) return null;
-  const final = await settled(job.id);
-  if (final.status !== 'done') return null;
-  try {
-    const result = await getClient().getJobResult({ jobId: job.id });
-    return result.value as JobKinds[K]['result'];
-  } catch (err) {
-    useStore.getState().showError(context, err);
-    return null;
-  }
+  const result = await runJobForResult(context, call);
+  return result ? (result.value as JobKinds[K]['result']) : null;
 }
 
 export async function trainModel(request: TrainRequest): Promise<void> {

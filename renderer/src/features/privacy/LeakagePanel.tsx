@@ -4,6 +4,7 @@ import type { LeakageReport } from '../../../../shared/domain/privacy.ts';
 import type { QuarantineReason } from '../quarantine/index.ts';
 import { refreshDatasets, useStore } from '../../store/index.ts';
 import { formatNumber, formatPercent, nf } from '../../ui/format.ts';
+import { DatasetOptions } from '../../ui/options.tsx';
 import { runPrivacyCheck, usePrivacyRunning } from './actions.ts';
 import { QuarantineButton } from './QuarantineButton.tsx';
 import { RowLink } from './RowLink.tsx';
@@ -46,11 +47,7 @@ export function LeakagePanel({ dataset }: { dataset: DatasetSummary }) {
           <label className="field inline compact">
             <span>Evaluation set</span>
             <select value={chosen} data-testid="leakage-eval" onChange={(e) => setEvalId(e.target.value)}>
-              {others.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.name} ({nf.format(d.rows)} rows)
-                </option>
-              ))}
+              <DatasetOptions datasets={others} />
             </select>
           </label>
           <label className="field inline compact">

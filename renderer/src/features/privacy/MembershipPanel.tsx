@@ -7,7 +7,8 @@ import { formatNumber, formatPercent, nf } from '../../ui/format.ts';
 import { Plot, PlotExport } from '../../ui/Plot.tsx';
 import { runPrivacyCheck, usePrivacyRunning } from './actions.ts';
 import { useComparable } from './LeakagePanel.tsx';
-import { COLORS, baseLayout } from './plot-style.ts';
+import { baseLayout } from '../../ui/plot-style.ts';
+import { COLORS } from './plot-style.ts';
 
 /** Loss-threshold membership inference (Yeom et al. 2018) against the workbench's softmax model. */
 export function MembershipPanel({ dataset }: { dataset: DatasetSummary }) {

@@ -5,42 +5,19 @@
 import { getClient } from '../../api/client.ts';
 import { privacyJobTitle, type PrivacyRequest } from '../../../../shared/domain/privacy.ts';
 import { isFinal, type JobInfo } from '../../../../shared/domain/jobs.ts';
-import { startJob, useStore } from '../../store/index.ts';
+import { runJobForResult, useStore } from '../../store/index.ts';
 import type { PrivacySection } from '../../store/privacy-slice.ts';
-
-/** Resolves when the store has seen the job reach a final status. */
-function settled(jobId: string): Promise<JobInfo> {
-  return new Promise((resolve) => {
-    let off: () => void = () => {};
-    const check = () => {
-      const job = useStore.getState().jobs[jobId];
-      if (!job || !isFinal(job.status)) return false;
-      off();
-      resolve(job);
-      return true;
-    };
-    if (!check()) off = useStore.subscribe(check);
-  });
-}
 
 const NONE = { pii: null, anonymity: null, leakage: null, membership: null, bias: null } as const;
 
-/** Runs one check on a dataset; its result lands in the slice (failures reach the error banner via startJob/settle). */
+/** Runs one check on a dataset; its result lands in the slice (failures reach the error banner via runJobForResult). */
 export async function runPrivacyCheck<S extends PrivacySection>(datasetId: string, section: S, args: NonNullable<PrivacyRequest[S]>): Promise<void> {
   const request = { ...NONE, datasetId, [section]: args } as PrivacyRequest;
   const context = privacyJobTitle({ params: request });
-  const job = await startJob(context, () => getClient().runPrivacy(request));
-  if (!job) return;
-  const final = await settled(job.id);
-  if (final.status !== 'done') return;
-  try {
-    const result = await getClient().getJobResult({ jobId: job.id });
-    if (result.kind !== 'privacy') return;
-    const value = result.value[section];
-    if (value) useStore.getState().setPrivacyResult(datasetId, section, value);
-  } catch (err) {
-    useStore.getState().showError(context, err);
-  }
+  const result = await runJobForResult(context, () => getClient().runPrivacy(request));
+  if (result?.kind !== 'privacy') return;
+  const value = result.value[section];
+  if (value) useStore.getState().setPrivacyResult(datasetId, section, value);
 }
 
 /** Whether a privacy job for this dataset and check is queued or running (to disable its Run button). */

@@ -1,6 +1,7 @@
 import { DETECTORS } from '../../../../shared/domain/detector-catalog.ts';
 import { overrideKey, useStore } from '../../store/index.ts';
 import { formatP, formatPercent, nf } from '../../ui/format.ts';
+import { ClassOptions } from '../../ui/options.tsx';
 import { classFlags } from './derive.ts';
 import { useTriage } from './context.ts';
 
@@ -24,11 +25,7 @@ export function TriageHeader() {
         <label className="field inline compact">
           <span>Class</span>
           <select data-testid="class-select" value={t.classIndex} onChange={(e) => selectClass(Number(e.target.value))}>
-            {sv.result.classNames.map((name, c) => (
-              <option key={c} value={c}>
-                {name}
-              </option>
-            ))}
+            <ClassOptions names={sv.result.classNames} />
           </select>
         </label>
         <div className="tabs" role="tablist" aria-label="Detector" data-testid="view-tabs">

@@ -2,7 +2,7 @@
 import { useMemo } from 'react';
 import { DECISIONS, newId, type Decision, type Worksheet } from '../../../../shared/domain/worksheet.ts';
 import { fmt, scorePortfolio } from '../../../../shared/engine/risk.ts';
-import { NumberInput, Select, TextInput, today } from './inputs.tsx';
+import { NumberInput, RemoveButton, Select, TextInput, today } from './inputs.tsx';
 import { threatLabel } from './plots.tsx';
 import type { UpdateWorksheet } from './use-worksheet.ts';
 
@@ -82,9 +82,7 @@ export function AcceptanceSection({ worksheet, update }: { worksheet: Worksheet;
                     <input type="date" className="ws-date" aria-label="Review by" value={a.reviewBy ?? ''} onChange={(e) => update((d) => void (d.acceptances[i].reviewBy = e.target.value || null))} />
                   </td>
                   <td>
-                    <button type="button" className="btn tiny danger" aria-label="Remove decision" onClick={() => update((d) => void d.acceptances.splice(i, 1))}>
-                      ×
-                    </button>
+                    <RemoveButton label="Remove decision" onRemove={() => update((d) => void d.acceptances.splice(i, 1))} />
                   </td>
                 </tr>
               );

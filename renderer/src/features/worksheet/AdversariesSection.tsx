@@ -2,7 +2,7 @@
 import { DEFAULT_TRADEOFF, newId, type Adversary, type Worksheet } from '../../../../shared/domain/worksheet.ts';
 import { attackerUtility, sweepTradeoff } from '../../../../shared/engine/risk.ts';
 import { removeAdversary } from '../../../../shared/engine/worksheet-edit.ts';
-import { NumberInput, Score, TextInput } from './inputs.tsx';
+import { NumberInput, RemoveButton, Score, TextInput } from './inputs.tsx';
 import { TradeoffPlot } from './plots.tsx';
 import type { UpdateWorksheet } from './use-worksheet.ts';
 
@@ -58,9 +58,7 @@ export function AdversariesSection({ worksheet, update }: { worksheet: Worksheet
               </td>
               <td className="num">{worksheet.threats.filter((t) => t.adversaries.includes(a.id)).length}</td>
               <td>
-                <button type="button" className="btn tiny danger" aria-label={`Remove adversary ${a.name}`} onClick={() => update((d) => removeAdversary(d, a.id))}>
-                  ×
-                </button>
+                <RemoveButton label={`Remove adversary ${a.name}`} onRemove={() => update((d) => removeAdversary(d, a.id))} />
               </td>
             </tr>
           ))}

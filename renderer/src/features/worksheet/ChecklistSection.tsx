@@ -1,7 +1,7 @@
 /** The validation checklist: provenance, schema, statistical, integrity, privacy and bias validation. */
 import { CHECKLIST_AREAS, CHECK_STATUSES, newId, type ChecklistArea, type CheckStatus, type Worksheet } from '../../../../shared/domain/worksheet.ts';
 import { EvidenceList } from './EvidenceList.tsx';
-import { Select, TextInput, today } from './inputs.tsx';
+import { RemoveButton, Select, TextInput, today } from './inputs.tsx';
 import type { UpdateWorksheet } from './use-worksheet.ts';
 
 const AREA_OPTIONS = (Object.keys(CHECKLIST_AREAS) as ChecklistArea[]).map((k) => [k, CHECKLIST_AREAS[k]] as const);
@@ -73,9 +73,7 @@ export function ChecklistSection({ worksheet, update }: { worksheet: Worksheet; 
                 <TextInput value={c.notes} label="Notes" onCommit={(v) => update((d) => void (d.checklist[i].notes = v))} />
               </td>
               <td>
-                <button type="button" className="btn tiny danger" aria-label="Remove check" onClick={() => update((d) => void d.checklist.splice(i, 1))}>
-                  ×
-                </button>
+                <RemoveButton label="Remove check" onRemove={() => update((d) => void d.checklist.splice(i, 1))} />
               </td>
             </tr>
           ))}

@@ -6,7 +6,7 @@ import { validationScore } from '../../../../shared/engine/provenance-score.ts';
 import { integrityConfidence } from '../../../../shared/engine/risk.ts';
 import { getClient } from '../../api/index.ts';
 import { useStore } from '../../store/index.ts';
-import { NumberInput, Score, Select, TextArea, TextInput } from './inputs.tsx';
+import { NumberInput, RemoveButton, Score, Select, TextArea, TextInput } from './inputs.tsx';
 import type { UpdateWorksheet } from './use-worksheet.ts';
 
 const TRUST_OPTIONS = TRUST_LEVELS.map((t) => [t, t] as const);
@@ -83,9 +83,7 @@ export function ContextSection({ worksheet, update }: { worksheet: Worksheet; up
                 <TextInput value={s.description} label="Notes" wide onCommit={(v) => update((d) => void (d.context.sources[i].description = v))} />
               </td>
               <td>
-                <button type="button" className="btn tiny danger" aria-label={`Remove source ${s.name}`} onClick={() => update((d) => void d.context.sources.splice(i, 1))}>
-                  ×
-                </button>
+                <RemoveButton label={`Remove source ${s.name}`} onRemove={() => update((d) => void d.context.sources.splice(i, 1))} />
               </td>
             </tr>
           ))}
@@ -123,9 +121,7 @@ export function ContextSection({ worksheet, update }: { worksheet: Worksheet; up
                 <TextInput value={s.description} label="Stage description" wide onCommit={(v) => update((d) => void (d.context.stages[i].description = v))} />
               </td>
               <td>
-                <button type="button" className="btn tiny danger" aria-label={`Remove stage ${s.name}`} onClick={() => update((d) => void d.context.stages.splice(i, 1))}>
-                  ×
-                </button>
+                <RemoveButton label={`Remove stage ${s.name}`} onRemove={() => update((d) => void d.context.stages.splice(i, 1))} />
               </td>
             </tr>
           ))}

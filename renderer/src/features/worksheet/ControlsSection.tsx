@@ -5,7 +5,7 @@ import { CONTROL_LAYERS, newId, type ControlLayer, type Worksheet } from '../../
 import { removeControl, setLink } from '../../../../shared/engine/worksheet-edit.ts';
 import { AtlasChips, AtlasPicker } from './AtlasPicker.tsx';
 import { EvidenceList } from './EvidenceList.tsx';
-import { NumberInput, Select, TextArea, TextInput } from './inputs.tsx';
+import { DetailRow, NumberInput, RemoveButton, Select, TextArea, TextInput } from './inputs.tsx';
 import { threatLabel } from './plots.tsx';
 import type { UpdateWorksheet } from './use-worksheet.ts';
 
@@ -71,41 +71,34 @@ export function ControlsSection({ worksheet, update, catalogs }: { worksheet: Wo
                   <td className="small">{covered.map(([, k]) => threatLabel(k)).join(' ') || <span className="muted">none</span>}</td>
                   <td className="num small">{c.evidence.length}</td>
                   <td>
-                    <button type="button" className="btn tiny danger" aria-label={`Remove control ${c.name}`} onClick={() => update((d) => removeControl(d, c.id))}>
-                      ×
-                    </button>
+                    <RemoveButton label={`Remove control ${c.name}`} onRemove={() => update((d) => removeControl(d, c.id))} />
                   </td>
                 </tr>
                 {expanded && (
-                  <tr className="ws-detail-row">
-                    <td />
-                    <td colSpan={8}>
-                      <div className="ws-detail" data-testid="ws-control-detail">
-                        <label className="field">
-                          <span>Description</span>
-                          <TextArea value={c.description} label="Control description" onCommit={(v) => update((d) => void (d.controls[i].description = v))} />
+                  <DetailRow colSpan={8} testId="ws-control-detail">
+                    <label className="field">
+                      <span>Description</span>
+                      <TextArea value={c.description} label="Control description" onCommit={(v) => update((d) => void (d.controls[i].description = v))} />
+                    </label>
+                    <fieldset className="ws-checks">
+                      <legend>Threats it mitigates</legend>
+                      {worksheet.threats.map((t, k) => (
+                        <label key={t.id} className="check">
+                          <input type="checkbox" checked={t.controls.includes(c.id)} onChange={(e) => update((d) => setLink(d, t.id, c.id, e.target.checked))} />
+                          {threatLabel(k)} {t.title}
                         </label>
-                        <fieldset className="ws-checks">
-                          <legend>Threats it mitigates</legend>
-                          {worksheet.threats.map((t, k) => (
-                            <label key={t.id} className="check">
-                              <input type="checkbox" checked={t.controls.includes(c.id)} onChange={(e) => update((d) => setLink(d, t.id, c.id, e.target.checked))} />
-                              {threatLabel(k)} {t.title}
-                            </label>
-                          ))}
-                        </fieldset>
-                        <div className="field">
-                          <span>ATLAS mitigations</span>
-                          <AtlasChips ids={c.mitigations} catalogs={catalogs} onRemove={(id) => update((d) => void (d.controls[i].mitigations = d.controls[i].mitigations.filter((m) => m !== id)))} />
-                          <AtlasPicker catalogs={catalogs} kinds={['mitigation']} exclude={c.mitigations} testId="ws-mitigation-picker" placeholder="Search ATLAS mitigations" onPick={(id) => update((d) => void d.controls[i].mitigations.push(id))} />
-                        </div>
-                        <div className="field">
-                          <span>Evidence in the case</span>
-                          <EvidenceList items={c.evidence} testId="ws-control-evidence" onChange={(items) => update((d) => void (d.controls[i].evidence = items))} />
-                        </div>
-                      </div>
-                    </td>
-                  </tr>
+                      ))}
+                    </fieldset>
+                    <div className="field">
+                      <span>ATLAS mitigations</span>
+                      <AtlasChips ids={c.mitigations} catalogs={catalogs} onRemove={(id) => update((d) => void (d.controls[i].mitigations = d.controls[i].mitigations.filter((m) => m !== id)))} />
+                      <AtlasPicker catalogs={catalogs} kinds={['mitigation']} exclude={c.mitigations} testId="ws-mitigation-picker" placeholder="Search ATLAS mitigations" onPick={(id) => update((d) => void d.controls[i].mitigations.push(id))} />
+                    </div>
+                    <div className="field">
+                      <span>Evidence in the case</span>
+                      <EvidenceList items={c.evidence} testId="ws-control-evidence" onChange={(items) => update((d) => void (d.controls[i].evidence = items))} />
+                    </div>
+                  </DetailRow>
                 )}
               </Fragment>
             );

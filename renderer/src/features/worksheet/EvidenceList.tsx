@@ -1,7 +1,7 @@
 /** Links to evidence in the case (a detector run, a manifest verification…): opaque references the case resolves. */
 import { EVIDENCE_KINDS, type EvidenceKind, type EvidenceLink } from '../../../../shared/domain/worksheet.ts';
 import { jobTitle, useStore } from '../../store/index.ts';
-import { Select, TextInput } from './inputs.tsx';
+import { RemoveButton, Select, TextInput } from './inputs.tsx';
 
 const KIND_OPTIONS = EVIDENCE_KINDS.map((k) => [k, k] as const);
 
@@ -22,9 +22,7 @@ export function EvidenceList({ items, onChange, testId }: { items: EvidenceLink[
           <Select<EvidenceKind> value={e.kind} options={KIND_OPTIONS} label="Evidence kind" onCommit={(kind) => set(i, { kind })} />
           <TextInput value={e.id} label="Evidence reference (job id, manifest, file)" placeholder="reference" onCommit={(id) => set(i, { id })} />
           <TextInput value={e.label} label="What it shows" placeholder="what it shows" wide onCommit={(label) => set(i, { label })} />
-          <button type="button" className="btn tiny danger" aria-label="Remove evidence" onClick={() => onChange(items.filter((_, j) => j !== i))}>
-            ×
-          </button>
+          <RemoveButton label="Remove evidence" onRemove={() => onChange(items.filter((_, j) => j !== i))} />
         </div>
       ))}
       <button type="button" className="btn tiny" data-testid={`${testId}-add`} onClick={() => onChange([...items, { kind: 'scan', id: '', label: '' }])}>

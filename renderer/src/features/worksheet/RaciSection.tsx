@@ -3,7 +3,7 @@ import { useMemo } from 'react';
 import { newId, type Worksheet } from '../../../../shared/domain/worksheet.ts';
 import { removeRole } from '../../../../shared/engine/worksheet-edit.ts';
 import { validateRaci } from '../../../../shared/engine/worksheet-raci.ts';
-import { TextInput } from './inputs.tsx';
+import { RemoveButton, TextInput } from './inputs.tsx';
 import type { UpdateWorksheet } from './use-worksheet.ts';
 
 const CELL_OPTIONS = ['', 'R', 'A', 'AR', 'C', 'I'];
@@ -32,9 +32,7 @@ export function RaciSection({ worksheet, update }: { worksheet: Worksheet; updat
               {raci.roles.map((r, j) => (
                 <th key={r.id}>
                   <TextInput value={r.name} label="Role name" onCommit={(v) => update((d) => void (d.raci.roles[j].name = v))} />
-                  <button type="button" className="btn tiny danger" aria-label={`Remove role ${r.name}`} onClick={() => update((d) => removeRole(d, r.id))}>
-                    ×
-                  </button>
+                  <RemoveButton label={`Remove role ${r.name}`} onRemove={() => update((d) => removeRole(d, r.id))} />
                 </th>
               ))}
               <th />
@@ -73,9 +71,7 @@ export function RaciSection({ worksheet, update }: { worksheet: Worksheet; updat
                   );
                 })}
                 <td>
-                  <button type="button" className="btn tiny danger" aria-label={`Remove activity ${a.name}`} onClick={() => update((d) => void d.raci.activities.splice(i, 1))}>
-                    ×
-                  </button>
+                  <RemoveButton label={`Remove activity ${a.name}`} onRemove={() => update((d) => void d.raci.activities.splice(i, 1))} />
                 </td>
               </tr>
             ))}

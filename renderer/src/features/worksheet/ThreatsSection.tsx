@@ -5,7 +5,7 @@ import { THREAT_CATEGORIES, THREAT_KINDS, newId, type ThreatKind, type Worksheet
 import { combinedEffectiveness, fmt, scorePortfolio } from '../../../../shared/engine/risk.ts';
 import { removeThreat, setLink } from '../../../../shared/engine/worksheet-edit.ts';
 import { AtlasChips, AtlasPicker } from './AtlasPicker.tsx';
-import { HowCell, NumberInput, TextArea, TextInput } from './inputs.tsx';
+import { DetailRow, HowCell, NumberInput, RemoveButton, TextArea, TextInput } from './inputs.tsx';
 import { threatLabel } from './plots.tsx';
 import type { UpdateWorksheet } from './use-worksheet.ts';
 
@@ -113,77 +113,70 @@ export function ThreatsSection({ worksheet, update, catalogs, initialOpen }: { w
                   <HowCell value={s.inherent} testId="ws-threat-inherent" />
                   <HowCell value={s.residual} testId="ws-threat-residual" />
                   <td>
-                    <button type="button" className="btn tiny danger" aria-label={`Remove ${threatLabel(i)}`} onClick={() => update((d) => removeThreat(d, t.id))}>
-                      ×
-                    </button>
+                    <RemoveButton label={`Remove ${threatLabel(i)}`} onRemove={() => update((d) => removeThreat(d, t.id))} />
                   </td>
                 </tr>
                 {expanded && (
-                  <tr className="ws-detail-row">
-                    <td />
-                    <td colSpan={9}>
-                      <div className="ws-detail" data-testid="ws-threat-detail">
-                        <label className="field">
-                          <span>Description</span>
-                          <TextArea value={t.description} label="Threat description" onCommit={(v) => update((d) => void (d.threats[i].description = v))} />
-                        </label>
-                        <div className="field">
-                          <span>ATLAS techniques</span>
-                          <AtlasChips ids={t.atlas} catalogs={catalogs} testId="ws-threat-atlas" onRemove={(id) => update((d) => void (d.threats[i].atlas = d.threats[i].atlas.filter((a) => a !== id)))} />
-                          <AtlasPicker
-                            catalogs={catalogs}
-                            kinds={['technique']}
-                            exclude={t.atlas}
-                            testId="ws-technique-picker"
-                            placeholder="Search ATLAS techniques (id or words)"
-                            onPick={(id) => update((d) => void d.threats[i].atlas.push(id))}
+                  <DetailRow colSpan={9} testId="ws-threat-detail">
+                    <label className="field">
+                      <span>Description</span>
+                      <TextArea value={t.description} label="Threat description" onCommit={(v) => update((d) => void (d.threats[i].description = v))} />
+                    </label>
+                    <div className="field">
+                      <span>ATLAS techniques</span>
+                      <AtlasChips ids={t.atlas} catalogs={catalogs} testId="ws-threat-atlas" onRemove={(id) => update((d) => void (d.threats[i].atlas = d.threats[i].atlas.filter((a) => a !== id)))} />
+                      <AtlasPicker
+                        catalogs={catalogs}
+                        kinds={['technique']}
+                        exclude={t.atlas}
+                        testId="ws-technique-picker"
+                        placeholder="Search ATLAS techniques (id or words)"
+                        onPick={(id) => update((d) => void d.threats[i].atlas.push(id))}
+                      />
+                    </div>
+                    <fieldset className="ws-checks">
+                      <legend>Adversaries who would carry it out</legend>
+                      {worksheet.adversaries.map((a) => (
+                        <label key={a.id} className="check">
+                          <input
+                            type="checkbox"
+                            checked={t.adversaries.includes(a.id)}
+                            onChange={(e) =>
+                              update((d) => {
+                                const list = d.threats[i].adversaries.filter((x) => x !== a.id);
+                                d.threats[i].adversaries = e.target.checked ? [...list, a.id] : list;
+                              })
+                            }
                           />
-                        </div>
-                        <fieldset className="ws-checks">
-                          <legend>Adversaries who would carry it out</legend>
-                          {worksheet.adversaries.map((a) => (
-                            <label key={a.id} className="check">
-                              <input
-                                type="checkbox"
-                                checked={t.adversaries.includes(a.id)}
-                                onChange={(e) =>
-                                  update((d) => {
-                                    const list = d.threats[i].adversaries.filter((x) => x !== a.id);
-                                    d.threats[i].adversaries = e.target.checked ? [...list, a.id] : list;
-                                  })
-                                }
-                              />
-                              {a.name}
-                            </label>
-                          ))}
-                        </fieldset>
-                        <fieldset className="ws-checks">
-                          <legend>Controls (combined E = {fmt(combinedEffectiveness(s.controls).value)})</legend>
-                          {worksheet.controls.length === 0 && <span className="muted small">No controls yet: add them under Controls.</span>}
-                          {worksheet.controls.map((c) => (
-                            <label key={c.id} className="check">
-                              <input type="checkbox" checked={t.controls.includes(c.id)} onChange={(e) => update((d) => setLink(d, t.id, c.id, e.target.checked))} />
-                              {c.name} <span className="muted">(E {fmt(c.effectiveness)} · coverage {fmt(c.coverage)})</span>
-                            </label>
-                          ))}
-                        </fieldset>
-                        <div className="field">
-                          <span>ATLAS case studies using these techniques</span>
-                          <ul className="ws-case-studies" data-testid="ws-threat-case-studies">
-                            {caseStudiesUsing(catalogs, t.atlas).map((c) => (
-                              <li key={c.id} title={c.summary}>
-                                <code>{c.id}</code> {c.name}
-                                {c.date && <span className="muted"> ({c.date.slice(0, 4)}{c.type ? `, ${c.type}` : ''})</span>}
-                              </li>
-                            ))}
-                          </ul>
-                        </div>
-                        <p className="small">
-                          <code data-testid="ws-threat-residual-how">{s.residual.how}</code>
-                        </p>
-                      </div>
-                    </td>
-                  </tr>
+                          {a.name}
+                        </label>
+                      ))}
+                    </fieldset>
+                    <fieldset className="ws-checks">
+                      <legend>Controls (combined E = {fmt(combinedEffectiveness(s.controls).value)})</legend>
+                      {worksheet.controls.length === 0 && <span className="muted small">No controls yet: add them under Controls.</span>}
+                      {worksheet.controls.map((c) => (
+                        <label key={c.id} className="check">
+                          <input type="checkbox" checked={t.controls.includes(c.id)} onChange={(e) => update((d) => setLink(d, t.id, c.id, e.target.checked))} />
+                          {c.name} <span className="muted">(E {fmt(c.effectiveness)} · coverage {fmt(c.coverage)})</span>
+                        </label>
+                      ))}
+                    </fieldset>
+                    <div className="field">
+                      <span>ATLAS case studies using these techniques</span>
+                      <ul className="ws-case-studies" data-testid="ws-threat-case-studies">
+                        {caseStudiesUsing(catalogs, t.atlas).map((c) => (
+                          <li key={c.id} title={c.summary}>
+                            <code>{c.id}</code> {c.name}
+                            {c.date && <span className="muted"> ({c.date.slice(0, 4)}{c.type ? `, ${c.type}` : ''})</span>}
+                          </li>
+                        ))}
+                      </ul>
+                    </div>
+                    <p className="small">
+                      <code data-testid="ws-threat-residual-how">{s.residual.how}</code>
+                    </p>
+                  </DetailRow>
                 )}
               </Fragment>
             );

@@ -1,4 +1,4 @@
-/** Inline editors for worksheet tables, and the "how computed" disclosure every score carries. */
+/** Inline editors for worksheet tables (fields, remove buttons, detail rows), and the "how computed" disclosure every score carries. */
 import { useEffect, useId, useState, type ReactNode } from 'react';
 import type { Explained } from '../../../../shared/engine/risk.ts';
 import { fmt } from '../../../../shared/engine/risk.ts';
@@ -80,6 +80,29 @@ export function Select<T extends string>({ value, options, label, testId, onComm
         </option>
       ))}
     </select>
+  );
+}
+
+/** The × that removes an entry (a table row, a role, a piece of evidence). */
+export function RemoveButton({ label, onRemove }: { label: string; onRemove: () => void }) {
+  return (
+    <button type="button" className="btn tiny danger" aria-label={label} onClick={onRemove}>
+      ×
+    </button>
+  );
+}
+
+/** The row under an expanded table row with the rest of its fields, under every column but the first (the expand button's). */
+export function DetailRow({ colSpan, testId, children }: { colSpan: number; testId: string; children: ReactNode }) {
+  return (
+    <tr className="ws-detail-row">
+      <td />
+      <td colSpan={colSpan}>
+        <div className="ws-detail" data-testid={testId}>
+          {children}
+        </div>
+      </td>
+    </tr>
   );
 }
 

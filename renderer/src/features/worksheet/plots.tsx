@@ -29,6 +29,9 @@ const SHORT_LAYER: Record<ControlLayer, string> = {
 /** Short labels T1, T2… in worksheet order, shared by the plots and the threat table. */
 export const threatLabel = (i: number) => `T${i + 1}`;
 
+/** The export file name of one of the worksheet's plots: the worksheet's name, then which plot. */
+const plotFile = (worksheet: Worksheet, plot: string): string => `${worksheet.name || 'worksheet'}-${plot}`;
+
 function PlotPanel({ title, testId, label, data, layout, points, dataKey, filename, onClick }: { title: string; testId: string; label: string; data: PlotData[]; layout: Layout; points: number; dataKey: string; filename: string; onClick?: (event: PlotMouseEvent) => void }) {
   const ref = useRef<HTMLDivElement>(null);
   return (
@@ -114,7 +117,7 @@ export function RiskHeatMap({ worksheet, scores, onPickThreat }: { worksheet: Wo
       layout={layout}
       points={worksheet.threats.length}
       dataKey={scores.residual.value.toFixed(6)}
-      filename={`${worksheet.name || 'worksheet'}-heatmap`}
+      filename={plotFile(worksheet, 'heatmap')}
       onClick={(e) => {
         const id = e.points.find((p) => typeof p.customdata === 'string')?.customdata;
         if (typeof id === 'string') onPickThreat?.(id);
@@ -153,7 +156,7 @@ export function RiskWaterfall({ worksheet }: { worksheet: Worksheet }) {
       layout={layout}
       points={(data[0].x as unknown[]).length}
       dataKey={total.toFixed(6)}
-      filename={`${worksheet.name || 'worksheet'}-waterfall`}
+      filename={plotFile(worksheet, 'waterfall')}
     />
   );
 }
@@ -187,7 +190,7 @@ export function ThreatBars({ worksheet, scores }: { worksheet: Worksheet; scores
       layout={layout}
       points={worksheet.threats.length}
       dataKey={scores.residual.value.toFixed(6)}
-      filename={`${worksheet.name || 'worksheet'}-threats`}
+      filename={plotFile(worksheet, 'threats')}
     />
   );
 }

@@ -25,6 +25,8 @@ The dataset options apply to both files (the same roles), except --labels, which
 current file's labels file is --current-labels. Feature columns are matched by name.
 ${DATASET_USAGE}
   --current-labels FILE  labels (and ids) for a current .npy matrix
+  --categorical A,B      columns of both files not loaded as features, label or group (e.g. a source or
+                         region column) to compare as categorical: chi-square and PSI over their values
 thresholds (defaults follow Evidently and the common PSI reading):
   --test NAME            the statistic that decides a numeric column: ${COLUMN_TESTS.join(', ')} (default ${T.columnTest})
   --bins N               baseline quantile bins for PSI/KL/JS (default ${T.bins})
@@ -63,7 +65,13 @@ export const driftCommand: Command = {
     return withHost(opts, async ({ host, wait, outcome }) => {
       const baseline = await openWithRoles(host, opts.baseline, opts.dataset, wait);
       const current = await openWithRoles(host, opts.current, { ...opts.dataset, labels: opts.currentLabels }, wait);
-      const job = await host.runDrift({ baselineDatasetId: baseline.id, currentDatasetId: current.id, thresholds: opts.thresholds, embedding: opts.embedding });
+      const job = await host.runDrift({
+        baselineDatasetId: baseline.id,
+        currentDatasetId: current.id,
+        thresholds: opts.thresholds,
+        embedding: opts.embedding,
+        categoricalColumns: opts.categorical,
+      });
       const result = await outcome<'drift'>(job.id, 'drift');
       if (!opts.quiet) printSummary(result);
       if (opts.json) await writeJsonDocument(opts.json, driftReport(result), opts.quiet);
@@ -77,6 +85,7 @@ interface DriftOptions extends RunSettings {
   current: string;
   dataset: DatasetValues;
   currentLabels: string | undefined;
+  categorical: string[];
   thresholds: DriftThresholds;
   embedding: EmbeddingDriftOptions;
   failOnDrift: boolean;
@@ -85,6 +94,7 @@ interface DriftOptions extends RunSettings {
 function parseDriftArgs(argv: string[]): DriftOptions {
   const { values, positionals } = parseDatasetCommandArgs(argv, {
     'current-labels': { type: 'string' },
+    categorical: { type: 'string' },
     test: { type: 'string' },
     bins: { type: 'string' },
     'empty-bin-floor': { type: 'string' },
@@ -134,11 +144,14 @@ function parseDriftArgs(argv: string[]): DriftOptions {
     folds: number('folds', E.folds, whole(2, 20), 'a whole number from 2 to 20'),
     seed: number('seed', E.seed, whole(0, 2 ** 31 - 1), 'a whole number ≥ 0'),
   };
+  const categorical = values.categorical === undefined ? [] : values.categorical.split(',').map((n) => n.trim());
+  if (categorical.some((n) => n === '')) throw new UsageError(`--categorical takes column names separated by commas, got '${values.categorical}'`);
   return {
     baseline: positionals[0],
     current: positionals[1],
     dataset: values,
     currentLabels: values['current-labels'],
+    categorical,
     thresholds,
     embedding,
     failOnDrift: values['fail-on-drift'] ?? false,

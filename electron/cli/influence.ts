@@ -26,8 +26,10 @@ export const MODEL_OPTIONS = {
 } as const;
 
 export const MODEL_USAGE = `  --test FILE            a separate test file (same columns; read with the same dataset options)
-  --split KIND           random | stratified (default) | column:NAME (whole groups of the group column NAME
-                         held out) | column:NAME=VALUE (test = the rows whose NAME is VALUE)
+  --split KIND           random | stratified (default) | column:NAME (whole groups of the column NAME held
+                         out) | column:NAME=VALUE (test = the rows whose NAME is VALUE); NAME is any column of
+                         the file (the group column from memory, any other read back from the file; a
+                         feature column stays a feature)
   --test-fraction F      share of the rows (or groups) held out for testing (default ${DEFAULT_TEST_FRACTION})
   --seed S               seed of the random split (default 1)
   --l2 L                 ${L2_EXPLANATION} (default ${DEFAULT_L2})
@@ -58,7 +60,7 @@ export function parseModelArgs<E extends Record<string, { type: 'string' | 'bool
   if (str('test') !== undefined && str('split') !== undefined) throw new UsageError('choose one of --test and --split');
   const fraction = numberOr('test-fraction', str('test-fraction'), DEFAULT_TEST_FRACTION, (v) => v > 0 && v < 1, 'a number in (0, 1)');
   const seed = numberOr('seed', str('seed'), 1, (v) => Number.isInteger(v) && v >= 0 && v < 2 ** 31, 'a whole number ≥ 0');
-  let dataset = { ...values } as ModelOptions['dataset'];
+  const dataset = { ...values } as ModelOptions['dataset'];
   let split: SplitSpec | null = null;
   if (str('test') === undefined) {
     const kind = str('split') ?? 'stratified';
@@ -66,9 +68,7 @@ export function parseModelArgs<E extends Record<string, { type: 'string' | 'bool
     if (kind === 'random' || kind === 'stratified') split = { kind, testFraction: fraction, seed };
     else if (column) {
       const [, name, value] = column;
-      if (dataset.group !== undefined && dataset.group !== name) throw new UsageError(`--split column:${name} splits by the group column, but --group names '${dataset.group}'`);
-      dataset = { ...dataset, group: name };
-      split = { kind: 'group', value: value ?? null, testFraction: fraction, seed };
+      split = { kind: 'group', column: name, value: value ?? null, testFraction: fraction, seed };
     } else throw new UsageError(`--split must be random, stratified, column:NAME or column:NAME=VALUE, got '${kind}'`);
   }
   return {

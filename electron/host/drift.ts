@@ -20,6 +20,7 @@ import {
 import { categoricalColumnDrift, datasetVerdict, embeddingDrift } from '../../shared/engine/drift/verdict.ts';
 import { baselineLimits, controlChart, meanChartSigma, proportionChartSigma } from '../../shared/engine/spc.ts';
 import type { ColumnPair, EmbeddingPieces, SideMatrix } from '../workers/drift.worker.ts';
+import { checkColumns, readColumns, type ColumnData } from './columns.ts';
 import type { LoadedDataset } from './datasets.ts';
 import { HostError } from './errors.ts';
 import { linkedAbort, type JobContext } from './jobs.ts';
@@ -28,6 +29,12 @@ import { runScan, validateScan } from './scan.ts';
 
 /** Fewer rows than this in either set and the embedding tests are skipped (MMD needs pairs; folds need rows). */
 const MIN_EMBEDDING_ROWS = 20;
+
+/**
+ * Most distinct values a chosen categorical column may have over both sets: beyond it the column is free text
+ * or identifiers, every value its own sparse category, and neither chi-square nor PSI means anything.
+ */
+const MAX_CATEGORIES = 200;
 
 /**
  * The feature columns of `current` matched to `baseline`'s by name, in the current dataset's order.
@@ -56,6 +63,32 @@ export function checkDriftRequest(request: DriftRequest, baseline: LoadedDataset
   matchColumns(baseline, current);
   const t = request.thresholds;
   if (t.psiModerate > t.psiSignificant) throw new HostError('bad-request', `'thresholds.psiModerate' (${t.psiModerate}) must not exceed 'thresholds.psiSignificant' (${t.psiSignificant})`);
+  checkCategoricalColumns(request.categoricalColumns ?? [], baseline, current);
+}
+
+/**
+ * The chosen categorical columns must be columns of both source files that drift does not test already: not
+ * a feature (numeric drift), the label, or a group column both sets share.
+ */
+function checkCategoricalColumns(names: string[], baseline: LoadedDataset, current: LoadedDataset): void {
+  if (!names.length) return;
+  for (const d of [baseline, current]) {
+    const s = d.summary;
+    if (s.format === 'npy') {
+      throw new HostError('bad-request', `'${s.name}' is a NumPy matrix: it has no columns besides its features, so categorical column '${names[0]}' cannot be compared. Load CSV, TSV, JSON Lines or Parquet files that hold it`);
+    }
+    if (s.path === null) throw new HostError('bad-request', `'${s.name}' was generated in memory: it has no column '${names[0]}' (only its features, label and id)`);
+  }
+  const sharedGroup = baseline.group && current.group && baseline.group.column === current.group.column ? baseline.group.column : null;
+  const duplicates = names.filter((n, i) => names.indexOf(n) !== i);
+  if (duplicates.length) throw new HostError('bad-request', `categorical column '${duplicates[0]}' is named twice`);
+  for (const name of names) {
+    if (current.summary.featureNames.includes(name)) throw new HostError('bad-request', `'${name}' is a feature column: drift tests it as a numeric column already`);
+    if (name === current.summary.labelColumn || name === baseline.summary.labelColumn) throw new HostError('bad-request', `'${name}' is the label column: drift tests it as the label already`);
+    if (name === sharedGroup) throw new HostError('bad-request', `'${name}' is the group column of both datasets: drift tests it already`);
+    checkColumns(baseline, [name]);
+    checkColumns(current, [name]);
+  }
 }
 
 function side(d: LoadedDataset): SideMatrix {
@@ -111,12 +144,34 @@ export async function runDrift(pool: WorkerPool, baseline: LoadedDataset, curren
   const pairs = matchColumns(baseline, current);
   const t = request.thresholds;
   const withEmbedding = request.embedding.enabled && pairs.length > 0 && Math.min(baseline.summary.rows, current.summary.rows) >= MIN_EMBEDDING_ROWS;
+  const extraNames = request.categoricalColumns ?? [];
   const link = linkedAbort(context.signal);
-  // Columns are ~all of the work on wide data; the embedding tests are a fixed cost on samples.
+  // Columns are ~all of the work on wide data; the embedding tests are a fixed cost on samples; reading the
+  // chosen categorical columns parses both files again.
   let colFraction = 0;
   let embFraction = 0;
-  const report = () => context.progress(withEmbedding ? 0.8 * colFraction + 0.2 * embFraction : colFraction, 'drift', `${Math.round(colFraction * pairs.length)} of ${pairs.length} columns`);
+  const readFraction = [0, 0];
+  const report = () => {
+    const parts = [
+      [colFraction, 4],
+      ...(withEmbedding ? [[embFraction, 1]] : []),
+      ...(extraNames.length ? [[(readFraction[0] + readFraction[1]) / 2, 2]] : []),
+    ];
+    const fraction = parts.reduce((s, [f, w]) => s + f * w, 0) / parts.reduce((s, [, w]) => s + w, 0);
+    context.progress(fraction, 'drift', `${Math.round(colFraction * pairs.length)} of ${pairs.length} columns`);
+  };
   try {
+    const readTask = (d: LoadedDataset, i: number) =>
+      link.fail(
+        readColumns(pool, d, extraNames, {
+          signal: link.signal,
+          onProgress: (f) => {
+            readFraction[i] = f;
+            report();
+          },
+        }),
+      );
+    const extraTask = extraNames.length ? Promise.all([readTask(baseline, 0), readTask(current, 1)]) : Promise.resolve(null);
     // The embedding task is queued first: it is one long task, and the column ranges fill in around it.
     const embeddingTask = withEmbedding
       ? link.fail(
@@ -129,12 +184,13 @@ export async function runDrift(pool: WorkerPool, baseline: LoadedDataset, curren
           }),
         )
       : Promise.resolve(null);
-    const [columns, pieces] = await Promise.all([
+    const [columns, pieces, extra] = await Promise.all([
       columnDrift(pool, baseline, current, pairs, t, link.signal, link.fail, (f) => {
         colFraction = f;
         report();
       }),
       embeddingTask,
+      extraTask,
     ]);
     const b = baseline.summary;
     const c = current.summary;
@@ -142,7 +198,7 @@ export async function runDrift(pool: WorkerPool, baseline: LoadedDataset, curren
       b.labelColumn !== null && c.labelColumn !== null
         ? categoricalColumnDrift(c.labelColumn, { categories: b.classNames, counts: b.classCounts }, { categories: c.classNames, counts: c.classCounts }, t)
         : null;
-    const categorical = groupDrift(baseline, current, t);
+    const categorical = [...groupDrift(baseline, current, t), ...(extra ? extra[0].map((b, j) => chosenColumnDrift(b, extra[1][j], baseline, current, t)) : [])];
     columns.sort((x, y) => x.index - y.index);
     return {
       baseline: datasetRef(baseline),
@@ -173,6 +229,36 @@ function groupDrift(baseline: LoadedDataset, current: LoadedDataset, t: DriftReq
     return out;
   };
   return [categoricalColumnDrift(c.column, { categories: b.names, counts: counts(b) }, { categories: c.names, counts: counts(c) }, t)];
+}
+
+/** A chosen column read back from both files, counted per value and tested like the group column. */
+function chosenColumnDrift(b: ColumnData, c: ColumnData, baseline: LoadedDataset, current: LoadedDataset, t: DriftRequest['thresholds']): CategoricalColumnDrift {
+  const bc = valueCounts(b);
+  const cc = valueCounts(c);
+  const distinct = new Set([...bc.keys(), ...cc.keys()]).size;
+  if (distinct > MAX_CATEGORIES) {
+    throw new HostError(
+      'bad-request',
+      `column '${b.name}' has ${distinct} distinct values across '${baseline.summary.name}' and '${current.summary.name}'; drift compares a column as categorical up to ${MAX_CATEGORIES} values (free text or identifiers would make every value its own category)`,
+    );
+  }
+  const table = (counts: Map<string, number>) => {
+    const categories = [...counts.keys()].sort((x, y) => x.localeCompare(y));
+    return { categories, counts: categories.map((k) => counts.get(k)!) };
+  };
+  return categoricalColumnDrift(b.name, table(bc), table(cc), t);
+}
+
+/** Rows per value; a missing (empty) value is left out of the table, as a row without a group value is. */
+function valueCounts(column: ColumnData): Map<string, number> {
+  const counts = new Map<string, number>();
+  const add = (v: string) => {
+    if (v === '') return;
+    counts.set(v, (counts.get(v) ?? 0) + 1);
+  };
+  if (column.kind === 'text') for (const v of column.values) add(v);
+  else for (const v of column.values) add(Number.isNaN(v) ? '' : String(v));
+  return counts;
 }
 
 /** Checks a monitoring request against the loaded snapshots before it becomes a job. */

@@ -34,6 +34,7 @@ import { certifiedAccuracyCurve, certify } from '../../shared/engine/dpa.ts';
 import type { SoftmaxModel } from '../../shared/engine/softmax.ts';
 import { Random } from '../../shared/engine/random.ts';
 import type { InfluencePiece, Team, TrainedPiece, WhatIfPiece } from '../workers/influence.worker.ts';
+import { checkColumns, readColumns } from './columns.ts';
 import type { DatasetStore, LoadedDataset } from './datasets.ts';
 import { HostError } from './errors.ts';
 import { linkedAbort, workerProgress, type JobContext, type JobService } from './jobs.ts';
@@ -47,6 +48,11 @@ const AUTO_EXACT_WORK = 2e9;
 const TEAM_ROWS = 4096;
 /** Trained models kept (each with its factor, up to P² float64); the oldest goes first. */
 const KEPT_MODELS = 8;
+/** Share of a train job's progress bar given to reading a split column back from the file. */
+const READ_SHARE = 0.2;
+
+/** A column's values as codes into its distinct values (the shape of LoadedDataset.group). */
+type Groups = NonNullable<LoadedDataset['group']>;
 
 interface StoredModel {
   info: TrainedModel;
@@ -110,11 +116,15 @@ export class InfluenceService {
     if (!(request.l2 > 0)) throw new HostError('bad-request', `'l2' must be > 0 (influence needs a positive-definite Hessian), got ${request.l2}`);
     if (dataset.summary.classNames.length < 2) throw new HostError('bad-request', `'${dataset.summary.name}' has one class; a classifier needs at least two (load it with a label column)`);
     const testLabelsAll = testDataset === dataset ? dataset.labels : mapLabels(dataset, testDataset);
-    const { trainRows, testRows } = splitRows(dataset, request.split, testDataset);
+    const fileColumn = splitFileColumn(dataset, request.split);
+    // A split by the group column (or none) is checked before the job starts; a file column once it is read.
+    const planned = fileColumn === null ? splitRows(dataset, request.split, testDataset) : null;
     const tol = request.tol ?? 1e-6;
     const maxIter = request.maxIter ?? 500;
     return this.jobs.submit('train', request, async (ctx) => {
       const started = performance.now();
+      const { trainRows, testRows } = planned ?? splitRows(dataset, request.split, testDataset, await this.readGroups(dataset, fileColumn as string, ctx));
+      const from = planned ? 0 : READ_SHARE;
       const classCount = dataset.summary.classNames.length;
       const data = { features: dataset.features, rows: dataset.summary.rows, cols: dataset.summary.dims, labels: dataset.labels, classCount, trainRows };
       const team = this.team('loss', trainRows.length, classCount, dataset.summary.dims);
@@ -123,7 +133,7 @@ export class InfluenceService {
           'influence',
           'train',
           { ...data, testFeatures: testDataset.features, testRowCount: testDataset.summary.rows, testLabels: testLabelsAll, testRows, l2: request.l2, tol, maxIter, team },
-          { signal, onProgress: (p) => ctx.progress(p.fraction, 'training', p.message) },
+          { signal, onProgress: (p) => ctx.progress(from + (1 - from) * p.fraction, 'training', p.message) },
         ),
         ...this.helpers(data, team, request.l2, null, signal),
       ])) as [TrainedPiece & { threads: number }];
@@ -296,6 +306,18 @@ export class InfluenceService {
   }
 
   /**
+   * The split column (electron/host/columns.ts, aligned with the rows) as groups, in [0, READ_SHARE) of the
+   * job; a numeric (feature) column's values as their shortest decimal text.
+   */
+  private async readGroups(dataset: LoadedDataset, column: string, ctx: JobContext): Promise<Groups> {
+    const [data] = await readColumns(this.pool, dataset, [column], {
+      signal: ctx.signal,
+      onProgress: (f) => ctx.progress(READ_SHARE * f, 'reading the split column', `'${column}'`),
+    });
+    return groupsOf(column, data.kind === 'text' ? data.values : Array.from(data.values, String));
+  }
+
+  /**
    * Shared memory for a team (electron/workers/influence.worker.ts): the rows split into one range per pool
    * thread, so every L-BFGS step or CG product runs on all threads; null on one thread or few rows.
    */
@@ -407,11 +429,51 @@ function mapLabels(dataset: LoadedDataset, test: LoadedDataset): Int32Array {
 }
 
 /**
+ * The column a 'group' split reads with readColumns (the label, id or a feature from memory, any other column
+ * back from the dataset's file), or null when it needs no read (not by column, or by the group column held in
+ * memory). Throws, before any work starts, for a column the dataset does not have, naming it and its columns.
+ */
+export function splitFileColumn(dataset: LoadedDataset, split: SplitSpec): string | null {
+  if (split.kind !== 'group' || split.column === undefined || split.column === dataset.group?.column) return null;
+  const column = split.column;
+  const { summary } = dataset;
+  const inMemory = column === summary.labelColumn || (column === summary.idColumn && dataset.ids !== null) || summary.featureNames.includes(column);
+  if (!inMemory && summary.path === null) {
+    throw new HostError('bad-request', `'${summary.name}' was generated in memory: it has only its features and label, no column '${column}' to split by`);
+  }
+  if (!inMemory && summary.format === 'npy') {
+    throw new HostError(
+      'bad-request',
+      `'${summary.name}' is a NumPy matrix: it has only its features (and labels), no column '${column}' to split by. Load a CSV, TSV, JSON Lines or Parquet file that holds it`,
+    );
+  }
+  checkColumns(dataset, [column]);
+  return column;
+}
+
+/** Values as codes into their distinct values, in order of first appearance. */
+export function groupsOf(column: string, values: string[]): Groups {
+  const index = new Map<string, number>();
+  const codes = Int32Array.from(values, (v) => {
+    let code = index.get(v);
+    if (code === undefined) index.set(v, (code = index.size));
+    return code;
+  });
+  return { column, names: [...index.keys()], codes };
+}
+
+/**
  * Training and test rows (row indices, ascending; test rows index `testDataset`, which is `dataset` unless the
  * split is 'dataset') for a split; a seeded partial Fisher–Yates shuffle picks
- * the test rows (random), the test rows of every class (stratified) or the test groups (group).
+ * the test rows (random), the test rows of every class (stratified) or the test groups (group: of `group`,
+ * the split column's values, by default the dataset's group column).
  */
-export function splitRows(dataset: LoadedDataset, split: SplitSpec, testDataset: LoadedDataset): { trainRows: Int32Array; testRows: Int32Array } {
+export function splitRows(
+  dataset: LoadedDataset,
+  split: SplitSpec,
+  testDataset: LoadedDataset,
+  group: Groups | null = dataset.group ?? null,
+): { trainRows: Int32Array; testRows: Int32Array } {
   const n = dataset.summary.rows;
   const all = Int32Array.from({ length: n }, (_, i) => i);
   if (split.kind === 'dataset') return { trainRows: all, testRows: Int32Array.from({ length: testDataset.summary.rows }, (_, i) => i) };
@@ -432,11 +494,10 @@ export function splitRows(dataset: LoadedDataset, split: SplitSpec, testDataset:
     for (let i = 0; i < n; i++) byClass[dataset.labels[i]].push(i);
     for (const rows of byClass) pick(rows, rows.length >= 2 ? Math.max(1, Math.round(fraction * rows.length)) : 0);
   } else {
-    const group = dataset.group;
-    if (!group) throw new HostError('bad-request', `'${dataset.summary.name}' was loaded without a group column; reopen it with a column in the role "group" to split by it`);
+    if (!group) throw new HostError('bad-request', `'${dataset.summary.name}' was loaded without a group column; name the column to split by, or reopen it with a column in the role "group"`);
     if (split.value !== null) {
       const code = group.names.indexOf(split.value);
-      if (code < 0) throw new HostError('bad-request', `group column '${group.column}' has no value '${split.value}' (values: ${group.names.slice(0, 10).join(', ')}${group.names.length > 10 ? ', …' : ''})`);
+      if (code < 0) throw new HostError('bad-request', `column '${group.column}' of '${dataset.summary.name}' has no value '${split.value}' (values: ${group.names.slice(0, 10).join(', ')}${group.names.length > 10 ? ', …' : ''})`);
       for (let i = 0; i < n; i++) if (group.codes[i] === code) isTest[i] = 1;
     } else {
       const codes = Array.from(group.names, (_, c) => c);

@@ -110,7 +110,7 @@ export const apiArgSchemas = {
         z.object({ kind: z.literal('random'), testFraction: finite.gt(0).lt(1), seed: z.number().int().min(0).max(2 ** 31 - 1) }).strict(),
         z.object({ kind: z.literal('stratified'), testFraction: finite.gt(0).lt(1), seed: z.number().int().min(0).max(2 ** 31 - 1) }).strict(),
         z
-          .object({ kind: z.literal('group'), value: z.string().max(10_000).nullable(), testFraction: finite.gt(0).lt(1), seed: z.number().int().min(0).max(2 ** 31 - 1) })
+          .object({ kind: z.literal('group'), column: z.string().min(1).max(10_000).optional(), value: z.string().max(10_000).nullable(), testFraction: finite.gt(0).lt(1), seed: z.number().int().min(0).max(2 ** 31 - 1) })
           .strict(),
         z.object({ kind: z.literal('dataset'), testDatasetId: z.string().min(1).max(100) }).strict(),
       ]),
@@ -204,6 +204,7 @@ export const apiArgSchemas = {
           seed: z.number().int().min(0).max(2 ** 31 - 1),
         })
         .strict(),
+      categoricalColumns: z.array(column).max(100).optional(),
     })
     .strict(),
   runMonitor: z

@@ -81,6 +81,11 @@ export interface DriftRequest {
   currentDatasetId: string;
   thresholds: DriftThresholds;
   embedding: EmbeddingDriftOptions;
+  /**
+   * Columns of both source files that were not loaded (role 'ignore' or 'text'), read back from the files and
+   * tested like the group column (chi-square and PSI over categories); none when absent.
+   */
+  categoricalColumns?: string[];
 }
 
 /** Short texts for hover: what the number is and how to read it, with the values of this run. */
@@ -181,7 +186,7 @@ export interface DriftResult {
   columns: NumericColumnDrift[];
   /** The label column as a categorical column; null when either set has no labels. */
   label: CategoricalColumnDrift | null;
-  /** Other categorical columns both sets hold (the group/source column, when both were opened with one of the same name). */
+  /** Other categorical columns both sets hold (the group/source column, when both were opened with one of the same name; then the request's `categoricalColumns`). */
   categorical: CategoricalColumnDrift[];
   embedding: EmbeddingDrift | null;
   verdict: DriftVerdict;

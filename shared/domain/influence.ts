@@ -17,10 +17,11 @@ export type SplitSpec =
   /** A seeded random `testFraction` of every class (each class keeps its share in both parts). */
   | { kind: 'stratified'; testFraction: number; seed: number }
   /**
-   * By the dataset's group column (the role "group" at load: source, annotator, crawl domain…): test = the
-   * rows whose group is `value`; with `value` null, a seeded random `testFraction` of the groups, whole.
+   * By a column: test = the rows whose `column` is `value`; with `value` null, a seeded random `testFraction`
+   * of its distinct values (groups), whole. `column` absent = the dataset's group column (the role "group" at
+   * load: source, annotator, crawl domain…); any other column of the file is read back from it.
    */
-  | { kind: 'group'; value: string | null; testFraction: number; seed: number }
+  | { kind: 'group'; column?: string; value: string | null; testFraction: number; seed: number }
   /** Train on every row of the dataset, test on every row of another open dataset with the same features. */
   | { kind: 'dataset'; testDatasetId: string };
 
@@ -221,8 +222,10 @@ export function splitNote(split: SplitSpec): string {
       return `stratified ${(split.testFraction * 100).toFixed(0)} % test per class (seed ${split.seed})`;
     case 'group':
       return split.value === null
-        ? `whole groups, ${(split.testFraction * 100).toFixed(0)} % of them test (seed ${split.seed})`
-        : `test = group '${split.value}'`;
+        ? `whole groups${split.column === undefined ? '' : ` of '${split.column}'`}, ${(split.testFraction * 100).toFixed(0)} % of them test (seed ${split.seed})`
+        : split.column === undefined
+          ? `test = group '${split.value}'`
+          : `test = rows whose '${split.column}' is '${split.value}'`;
     case 'dataset':
       return `separate test dataset ${split.testDatasetId}`;
   }

@@ -1,7 +1,8 @@
 /**
  * The Drift tab end to end: the bundled sample and a copy with 18 of its 32 columns shifted, opened through
  * the UI; the shifted copy compared with the sample as baseline (verdict, sortable table, hover texts, overlay
- * plot, label and embedding cards), then both monitored as snapshots (control charts and the PSI alert).
+ * plot, label and embedding cards), then both monitored as snapshots (control charts and the PSI alert). Then
+ * two small files with categorical columns that were not loaded, chosen in the Drift tab and read back.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,11 +22,23 @@ function writeShiftedSample(path: string): void {
   writeFileSync(path, [header, ...out].join('\n') + '\n');
 }
 
+/** 200 rows; 'region' north/south/east, 'device' phone for `phones` rows; 'batch' only when `extra`. */
+function writeCategorical(path: string, region: (i: number) => string, phones: number, extra: boolean): void {
+  const lines = [`id,label,x1,x2,region,device${extra ? ',batch' : ''}`];
+  for (let i = 0; i < 200; i++) {
+    const device = (i * 7) % 200 < phones ? 'phone' : 'desktop';
+    lines.push(`r${i},${i % 2 ? 'a' : 'b'},${((i * 0.37) % 5).toFixed(3)},${((i * 1.3) % 7).toFixed(3)},${region(i)},${device}${extra ? ',b1' : ''}`);
+  }
+  writeFileSync(path, lines.join('\n') + '\n');
+}
+
 const test = base.extend<{ watch: PageWatch }, { app: { host: Host; served: ServedMode; dir: string } }>({
   app: [
     async ({}, use) => {
       const dir = mkdtempSync(join(tmpdir(), 'assay-drift-e2e-'));
       writeShiftedSample(join(dir, 'shifted.csv'));
+      writeCategorical(join(dir, 'cat-before.csv'), (i) => (i < 100 ? 'north' : i < 160 ? 'south' : 'east'), 120, true);
+      writeCategorical(join(dir, 'cat-after.csv'), (i) => (i < 50 ? 'north' : i < 110 ? 'south' : 'east'), 118, false);
       await withServedMode(({ host, served }) => use({ host, served, dir }));
       rmSync(dir, { recursive: true, force: true });
     },
@@ -97,6 +110,46 @@ test('compares a shifted copy with the sample, then monitors both as snapshots',
   await expect(monitor.getByTestId('spc-anomaly')).toHaveAttribute('data-points', '2');
   await expect(monitor.getByTestId('spc-mean-f00')).toHaveAttribute('data-points', '2');
   await expect(monitor.getByTestId('spc-psi')).toBeVisible();
+
+  expect(watch.problems).toEqual([]);
+});
+
+test('compares categorical columns that were not loaded, chosen among both files’ columns', async ({ page, app, watch }) => {
+  await page.goto(app.served.url);
+  const open = async (name: string) => {
+    if (await page.getByTestId('go-start').isVisible()) await page.getByTestId('go-start').click();
+    await page.getByTestId('browse-files').click();
+    const chooser = page.getByTestId('file-chooser');
+    await chooser.getByTestId('chooser-path').fill(app.dir);
+    await chooser.getByTestId('chooser-go').click();
+    await chooser.locator(`tr[data-name="${name}"]`).click();
+    await chooser.getByTestId('chooser-open').click();
+    await page.getByTestId('import-dialog').getByTestId('import-load').click();
+    await expect(page.getByTestId('workspace')).toBeVisible();
+  };
+  await open('cat-before.csv');
+  await open('cat-after.csv');
+  await page.getByTestId('tab-drift').click();
+  const baseline = page.getByTestId('drift-baseline');
+  await baseline.selectOption((await baseline.locator('option', { hasText: 'cat-before.csv' }).getAttribute('value'))!);
+
+  const columns = page.getByTestId('drift-categorical-columns');
+  await columns.locator('summary').click();
+  // Loaded columns (features, label, id) are not offered; 'batch' is only in the baseline.
+  await expect(columns.getByTestId('drift-categorical-pick-x1')).toHaveCount(0);
+  await expect(columns.getByTestId('drift-categorical-pick-label')).toHaveCount(0);
+  await expect(columns).toContainText("Only in the baseline 'cat-before.csv': batch");
+  await columns.getByTestId('drift-categorical-pick-region').check();
+  await columns.getByTestId('drift-categorical-pick-device').check();
+  await expect(columns.locator('summary')).toContainText('2 chosen');
+  await page.getByTestId('drift-run').click();
+
+  // region: X² of [[100,60,40],[50,60,90]] is 35.897 on 2 df (scipy chi2_contingency); device barely moves.
+  const region = page.getByTestId('drift-categorical-region');
+  await expect(region).toContainText("Column 'region': drifted");
+  await expect(region).toContainText(/χ² 35\.9\d* on 2 df/);
+  await expect(page.getByTestId('drift-categorical-device')).toContainText("Column 'device': no drift");
+  await expect(page.getByTestId('drift-verdict')).toContainText('1 of 5 columns drifted');
 
   expect(watch.problems).toEqual([]);
 });

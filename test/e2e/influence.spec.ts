@@ -152,3 +152,27 @@ test('train, pick a misclassified test point, rank training rows, what-if, quara
 
   expect(watch.problems).toEqual([]);
 });
+
+test('splits by a file column that was not loaded, chosen from the file’s columns', async ({ page, app, watch }) => {
+  // noisy.csv plus a categorical 'batch' column, loaded with no role: the host reads it back from the file.
+  const source = readFileSync(noisyCsv(), 'utf8').trimEnd().split('\n');
+  const batchOf = (i: number) => (i % 5 === 2 ? 'b2' : i % 2 ? 'b1' : 'b3');
+  const path = join(mkdtempSync(join(tmpdir(), 'assay-e2e-influence-')), 'batched.csv');
+  writeFileSync(path, [source[0] + ',batch', ...source.slice(1).map((line, i) => `${line},${batchOf(i)}`)].join('\n') + '\n');
+  const job = await app.host.openDataset({ path, roles: { label: 'label', id: 'id', features: null, text: [], group: null }, badRows: 'stop' });
+  expect((await app.host.jobs.settled(job.id)).status).toBe('done');
+  const testCount = Array.from({ length: 600 }, (_, i) => batchOf(i)).filter((b) => b === 'b2').length;
+
+  await page.goto(app.served.url);
+  await page.getByTestId('opened-datasets').getByText('batched.csv').click();
+  await page.getByTestId('tab-influence').click();
+  await page.getByTestId('influence-split').selectOption('group');
+  const chooser = page.getByTestId('influence-split-column');
+  await expect(chooser.locator('option')).toContainText(['batch (not loaded)', 'f0 (feature)']);
+  await chooser.selectOption('batch');
+  await page.getByTestId('influence-split-value').fill('b2');
+  await page.getByTestId('influence-train').click();
+  await expect(page.getByTestId('model-metrics')).toContainText(`test = rows whose 'batch' is 'b2': ${600 - testCount} training, ${testCount} test rows`);
+
+  expect(watch.problems).toEqual([]);
+});

@@ -2,12 +2,14 @@
  * `assay drift` end to end, and drift/monitoring jobs through the host and the worker pool, on the bundled
  * sample and shifted copies of it whose answers are known exactly: an unchanged column has PSI, KL, JS, W₁ and
  * the KS statistic 0 and KS p = 1; a column shifted by a constant c has W₁ = |c| (float32 storage aside);
- * renamed columns are refused with their names.
+ * renamed columns are refused with their names; categorical columns read back from the files (--categorical)
+ * give scipy's chi2_contingency X².
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { samplePath } from '../../electron/host/app-root.ts';
 import { createHost, type Host } from '../../electron/host/host.ts';
@@ -106,6 +108,76 @@ describe('assay drift', () => {
     const help = await assay(['drift', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--psi-alert X');
+  });
+
+  describe('--categorical: columns not loaded, read back from both files', () => {
+    // 200 rows each; 'region' shifts from 100/60/40 to 50/60/90 (north/south/east), 'device' barely moves
+    // (phone 120 → 118 of 200); 'note' is free text (one value per row); 'batch' is in the baseline only.
+    const write = (name: string, region: (i: number) => string, phones: number, extra: boolean) => {
+      const lines = [`id,label,x1,x2,region,device,note${extra ? ',batch' : ''}`];
+      for (let i = 0; i < 200; i++) {
+        const device = (i * 7) % 200 < phones ? 'phone' : 'desktop';
+        lines.push(`${name}${i},${i % 2 ? 'a' : 'b'},${((i * 0.37) % 5).toFixed(3)},${((i * 1.3) % 7).toFixed(3)},${region(i)},${device},${name} note ${i}${extra ? ',b1' : ''}`);
+      }
+      const path = join(dir, `${name}.csv`);
+      writeFileSync(path, lines.join('\n') + '\n');
+      return path;
+    };
+    let before: string;
+    let after: string;
+    beforeAll(() => {
+      before = write('cat-before', (i) => (i < 100 ? 'north' : i < 160 ? 'south' : 'east'), 120, true);
+      after = write('cat-after', (i) => (i < 50 ? 'north' : i < 110 ? 'south' : 'east'), 118, false);
+    });
+    const base = () => ['drift', before, after, '--label', 'label', '--id', 'id', '--features', 'x1,x2', '--no-embedding'];
+
+    it('a shifted column drifts and a steady one does not; X² and PSI match scipy.stats.chi2_contingency (correction=False)', async () => {
+      const out = join(dir, 'categorical.json');
+      const run = await assay([...base(), '--categorical', 'region,device', '--test', 'ks', '--json', out]);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      const report = JSON.parse(readFileSync(out, 'utf8'));
+      const region = report.categorical.find((c: { name: string }) => c.name === 'region');
+      const device = report.categorical.find((c: { name: string }) => c.name === 'device');
+      expect(report.categorical).toHaveLength(2);
+      // scipy: chi2_contingency([[100,60,40],[50,60,90]], correction=False) → 35.8974358974359 (= 175000/4875), p 1.6031377382532828e-08
+      expect(region.chiSquare.statistic).toBeCloseTo(175000 / 4875, 10);
+      expect(region.chiSquare.dof).toBe(2);
+      expect(region.chiSquare.pValue).toBeCloseTo(1.6031377382532828e-8, 15);
+      expect(region.psi).toBeCloseTo(0.37601934919406854, 10);
+      expect(region.drifted).toBe(true);
+      expect(Object.fromEntries(region.categories.map((k: string, j: number) => [k, [region.baseline[j], region.current[j]]]))).toEqual({
+        east: [40, 90],
+        north: [100, 50],
+        south: [60, 60],
+      });
+      // scipy: chi2_contingency([[120,80],[118,82]], correction=False) → 0.04149808071376698 (= 400/9639), p 0.8385795198717838
+      expect(device.chiSquare.statistic).toBeCloseTo(400 / 9639, 12);
+      expect(device.chiSquare.pValue).toBeCloseTo(0.8385795198717838, 10);
+      expect(device.psi).toBeCloseTo(0.000414997309067526, 10);
+      expect(device.drifted).toBe(false);
+      // x1, x2 (identical), the label (identical), region, device.
+      expect(report.verdict).toMatchObject({ driftedColumns: 1, totalColumns: 5 });
+      expect(run.stdout).toContain("column 'region' (categorical)");
+    });
+
+    it('names a column one file lacks, refuses free text and loaded columns', async () => {
+      const lacking = await assay([...base(), '--categorical', 'batch']);
+      expect(lacking.code).toBe(1);
+      expect(lacking.stderr).toContain("there is no column 'batch' in 'cat-after.csv'");
+      const text = await assay([...base(), '--categorical', 'note']);
+      expect(text.code).toBe(1);
+      expect(text.stderr).toContain("column 'note' has 400 distinct values across 'cat-before.csv' and 'cat-after.csv'");
+      const feature = await assay([...base(), '--categorical', 'x1']);
+      expect(feature.code).toBe(1);
+      expect(feature.stderr).toContain("'x1' is a feature column");
+      const empty = await assay([...base(), '--categorical', 'region,']);
+      expect(empty.code).toBe(2);
+      const npy = fileURLToPath(new URL('../fixtures/npy/c-le-f4.npy', import.meta.url));
+      const matrix = await assay(['drift', npy, npy, '--no-label', '--no-embedding', '--categorical', 'region']);
+      expect(matrix.code).toBe(1);
+      expect(matrix.stderr).toContain("'c-le-f4.npy' is a NumPy matrix: it has no columns besides its features");
+    });
   });
 });
 

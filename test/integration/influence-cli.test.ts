@@ -134,6 +134,42 @@ describe('assay influence and assay certify', () => {
     expect(doc.dpa.certifiedAccuracy[0]).toBeCloseTo(doc.testPoints.prediction.filter((p: string, t: number) => p === doc.testPoints.labels[t]).length / 60, 12);
   });
 
+  it('splits by a file column that was not loaded (read back from the file), and names a missing one', async () => {
+    // 'batch' is categorical and not named 'source'/'group'…, so it is loaded with no role: the split reads it back.
+    const batchOf = (i: number) => (i % 5 === 2 ? 'b2' : i % 2 ? 'b1' : 'b3');
+    const withBatch = join(dir, 'batch.csv');
+    const lines = readFileSync(train, 'utf8').trimEnd().split('\n');
+    writeFileSync(withBatch, [lines[0] + ',batch', ...lines.slice(1).map((line, i) => `${line},${batchOf(i)}`)].join('\n') + '\n');
+    const all = Array.from({ length: 270 }, (_, i) => i);
+
+    const out = join(dir, 'influence-batch.json');
+    const run = await assay(['influence', withBatch, '--split', 'column:batch=b2', '--no-self-influence', '--json', out, '--quiet']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    expect(doc.split).toMatchObject({ kind: 'group', column: 'batch', value: 'b2' });
+    expect(doc.dataset.dims).toBe(6);
+    expect(doc.testRows.rows).toEqual(all.filter((i) => batchOf(i) === 'b2'));
+    expect(doc.influence.rows).toEqual(all.filter((i) => batchOf(i) !== 'b2'));
+
+    // Whole batches held out at random: the test rows are the union of the chosen batches.
+    const certOut = join(dir, 'certify-batch.json');
+    const cert = await assay(['certify', withBatch, '--split', 'column:batch', '--test-fraction', '0.4', '--buckets', '5', '--json', certOut, '--quiet']);
+    expect(cert.stderr).toBe('');
+    expect(cert.code).toBe(0);
+    const certDoc = JSON.parse(readFileSync(certOut, 'utf8'));
+    const held = new Set<string>(certDoc.testPoints.rows.map((r: number) => batchOf(r)));
+    expect(held.size).toBe(1);
+    expect(certDoc.testPoints.rows).toEqual(all.filter((i) => held.has(batchOf(i))));
+
+    const missing = await assay(['influence', withBatch, '--split', 'column:nosuch=x', '--quiet']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/there is no column 'nosuch' in 'batch.csv'; its columns are .*'batch'/);
+    const noValue = await assay(['influence', withBatch, '--split', 'column:batch=b9', '--quiet']);
+    expect(noValue.code).toBe(1);
+    expect(noValue.stderr).toMatch(/column 'batch' of 'batch.csv' has no value 'b9' \(values: b3, b1, b2\)/);
+  });
+
   it('rejects bad arguments with exit 2 and unknown ids with exit 1, naming the file and line', async () => {
     const bad = await assay(['influence', train, '--split', 'sideways']);
     expect(bad.code).toBe(2);

@@ -139,6 +139,18 @@ describe('influence through the host and the worker pool', () => {
     await expect(host.computeInfluence({ modelId: m.modelId, test: { kind: 'all' }, method: 'exact' })).rejects.toThrow(/P = \(d\+1\)·K = 3010 > 3000/);
   });
 
+  it('splits by a column held in memory that is not the group column (here the label), with no file to read', async () => {
+    expect(data.labelColumn).toBe('label');
+    const byLabel = await done<'train'>(
+      await host.trainModel({ datasetId: data.id, split: { kind: 'group', column: 'label', value: data.classNames[1], testFraction: 0.2, seed: 1 }, l2: 1e-2 }),
+    );
+    const labels = host.datasets.get(data.id).labels;
+    const all = Array.from({ length: data.rows }, (_, i) => i);
+    expect(Array.from(byLabel.testRows)).toEqual(all.filter((i) => labels[i] === 1));
+    expect(Array.from(byLabel.trainRows)).toEqual(all.filter((i) => labels[i] !== 1));
+    expect(byLabel.splitNote).toBe(`test = rows whose 'label' is '${data.classNames[1]}'`);
+  });
+
   it('refuses bad requests with messages naming the row or model', async () => {
     await expect(host.runWhatIf({ modelId: model.modelId, removeRows: [model.testRows[0]], test: { kind: 'all' } })).rejects.toThrow(/not a training row/);
     await expect(host.computeInfluence({ modelId: model.modelId, test: { kind: 'rows', rows: [model.trainRows[0]] }, method: 'auto' })).rejects.toThrow(
@@ -146,6 +158,17 @@ describe('influence through the host and the worker pool', () => {
     );
     await expect(host.computeInfluence({ modelId: 'model-nope', test: { kind: 'all' }, method: 'auto' })).rejects.toThrow(/no trained model with id 'model-nope'/);
     await expect(host.trainModel({ datasetId: data.id, split: { kind: 'group', value: null, testFraction: 0.2, seed: 1 }, l2: 1e-3 })).rejects.toThrow(/without a group column/);
+    await expect(host.trainModel({ datasetId: data.id, split: { kind: 'group', column: 'batch', value: 'b2', testFraction: 0.2, seed: 1 }, l2: 1e-3 })).rejects.toThrow(
+      /was generated in memory: it has only its features and label, no column 'batch' to split by/,
+    );
+    const fixture = (name: string) => new URL(`../fixtures/npy/${name}`, import.meta.url).pathname;
+    const roles = { label: 'label', id: null, features: null, text: [], group: null };
+    const matrix = await done<'load'>(
+      await host.openDataset({ path: fixture('c-le-f4.npy'), labelsPath: fixture('vector-le-i8.npy'), joinBy: 'row', roles, badRows: 'stop' }),
+    );
+    await expect(host.trainModel({ datasetId: matrix.id, split: { kind: 'group', column: 'batch', value: null, testFraction: 0.5, seed: 1 }, l2: 1e-3 })).rejects.toThrow(
+      /'c-le-f4.npy' is a NumPy matrix: it has only its features \(and labels\), no column 'batch' to split by/,
+    );
   });
 
   it('the contract validates the arguments of the influence calls, naming the field', () => {

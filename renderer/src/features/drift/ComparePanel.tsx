@@ -1,9 +1,11 @@
+import { useState } from 'react';
 import type { CategoricalColumnDrift, DriftResult, EmbeddingDrift } from '../../../../shared/domain/drift.ts';
 import { openDataset, useStore } from '../../store/index.ts';
 import { selectDriftResult } from '../../store/drift-slice.ts';
 import { formatNumber, formatP, nf } from '../../ui/format.ts';
 import { DatasetOptions } from '../../ui/options.tsx';
 import { runDrift } from './actions.ts';
+import { CategoricalColumns } from './CategoricalColumns.tsx';
 import { DriftTable } from './DriftTable.tsx';
 import { OverlayPlot } from './OverlayPlot.tsx';
 import { ThresholdsEditor } from './ThresholdsEditor.tsx';
@@ -19,9 +21,13 @@ export function ComparePanel() {
   const result = useStore(selectDriftResult);
   const running = useStore((s) => Object.values(s.jobs).some((j) => j.kind === 'drift' && (j.status === 'running' || j.status === 'queued')));
   const columnName = useStore((s) => s.driftColumn);
+  // The chosen categorical columns belong to one baseline/current pair: another pair starts with none.
+  const [picked, setPicked] = useState<{ pair: string; names: string[] }>({ pair: '', names: [] });
   if (!dataset) return null;
   const candidates = datasets.filter((d) => d.id !== dataset.id);
   const baseline = candidates.find((d) => d.id === baselineId) ?? null;
+  const pair = baseline ? `${baseline.id}→${dataset.id}` : '';
+  const categoricalColumns = picked.pair === pair ? picked.names : [];
   const column = result?.columns.find((c) => c.name === columnName) ?? null;
   return (
     <section className="panel drift-compare" aria-label="Drift against a baseline">
@@ -64,12 +70,13 @@ export function ComparePanel() {
           className="btn primary"
           data-testid="drift-run"
           disabled={!baseline || running}
-          onClick={() => baseline && void runDrift({ baselineDatasetId: baseline.id, currentDatasetId: dataset.id, thresholds, embedding })}
+          onClick={() => baseline && void runDrift({ baselineDatasetId: baseline.id, currentDatasetId: dataset.id, thresholds, embedding, categoricalColumns })}
         >
           {running ? 'Comparing…' : 'Compare'}
         </button>
       </div>
       {candidates.length === 0 && <p className="muted small">Load a second dataset (the baseline, e.g. last month’s export) to compare the open one with it.</p>}
+      {baseline && <CategoricalColumns baseline={baseline} current={dataset} selected={categoricalColumns} onChange={(names) => setPicked({ pair, names })} />}
       <ThresholdsEditor />
       {result && <Verdict result={result} stale={JSON.stringify(result.thresholds) !== JSON.stringify(thresholds)} />}
       {result && (

@@ -1,5 +1,7 @@
 import { useMemo, useRef, useState } from 'react';
 import type { Layout, PlotData } from 'plotly.js-strict-dist-min';
+import type { DatasetSummary } from '../../../../shared/domain/dataset.ts';
+import type { ColumnValidation } from '../../../../shared/domain/ingest.ts';
 import { DEFAULT_L2, DEFAULT_TEST_FRACTION, L2_EXPLANATION, type SplitSpec, type TrainedModel } from '../../../../shared/domain/influence.ts';
 import { useStore } from '../../store/index.ts';
 import { formatNumber, formatPercent, nf } from '../../ui/format.ts';
@@ -7,22 +9,41 @@ import { Plot, PlotExport } from '../../ui/Plot.tsx';
 import { trainModel } from './actions.ts';
 import { baseLayout } from '../../ui/plot-style.ts';
 import { DatasetOptions } from '../../ui/options.tsx';
+import { useFileColumns } from '../privacy/columns.ts';
 
 type SplitKind = SplitSpec['kind'];
 
 /** Split choice, l2 with its explanation, and Train; then the model's metrics and confusion matrix. */
 export function ModelPanel() {
   const dataset = useStore((s) => s.dataset);
+  return dataset ? <ModelForm dataset={dataset} /> : null;
+}
+
+/**
+ * The columns a split by column can use: the group column first, then the file's other columns (read back
+ * from the file by the host), features last; not the label or id, nor vector columns.
+ */
+function splitColumns(columns: ColumnValidation[]): ColumnValidation[] {
+  const order = (c: ColumnValidation) => (c.role === 'group' ? 0 : c.role === 'feature' ? 2 : 1);
+  return columns.filter((c) => c.role !== 'label' && c.role !== 'id' && c.kind !== 'vector').sort((a, b) => order(a) - order(b));
+}
+
+const ROLE_NOTE: Partial<Record<ColumnValidation['role'], string>> = { group: 'group column', feature: 'feature', text: 'text', ignore: 'not loaded' };
+
+function ModelForm({ dataset }: { dataset: DatasetSummary }) {
   const datasets = useStore((s) => s.datasets);
   const model = useStore((s) => s.influenceModel);
   const [kind, setKind] = useState<SplitKind>('stratified');
   const [fraction, setFraction] = useState(String(DEFAULT_TEST_FRACTION));
   const [seed, setSeed] = useState('1');
+  const [splitColumn, setSplitColumn] = useState('');
   const [groupValue, setGroupValue] = useState('');
   const [testDatasetId, setTestDatasetId] = useState('');
   const [l2, setL2] = useState(String(DEFAULT_L2));
   const showError = useStore((s) => s.showError);
-  if (!dataset) return null;
+  const fileColumns = useFileColumns(dataset.id);
+  const candidates = splitColumns(fileColumns ?? []);
+  const column = candidates.some((c) => c.name === splitColumn) ? splitColumn : (candidates[0]?.name ?? '');
   const others = datasets.filter((d) => d.id !== dataset.id && d.dims === dataset.dims);
 
   const train = () => {
@@ -36,7 +57,10 @@ export function ModelPanel() {
     if (kind === 'dataset') {
       if (!testDatasetId) return showError('Train model', 'choose the test dataset (open it first; it needs the same features)');
       split = { kind, testDatasetId };
-    } else if (kind === 'group') split = { kind, value: groupValue.trim() || null, testFraction: f, seed: sd };
+    } else if (kind === 'group') {
+      if (!column) return showError('Train model', `'${dataset.name}' has no column to split by besides its features and label (load a file that holds one)`);
+      split = { kind, column, value: groupValue.trim() || null, testFraction: f, seed: sd };
+    }
     else split = { kind, testFraction: f, seed: sd };
     void trainModel({ datasetId: dataset.id, split, l2: l2Value });
   };
@@ -53,7 +77,7 @@ export function ModelPanel() {
           <select value={kind} data-testid="influence-split" onChange={(e) => setKind(e.target.value as SplitKind)}>
             <option value="stratified">stratified (per class)</option>
             <option value="random">random</option>
-            <option value="group">by the group column</option>
+            <option value="group">by a column</option>
             <option value="dataset">separate test dataset</option>
           </select>
         </label>
@@ -70,9 +94,24 @@ export function ModelPanel() {
           </label>
         )}
         {kind === 'group' && (
-          <label className="field inline" title="Empty: hold out a random share of whole groups">
-            <span>Test group</span>
-            <input type="text" value={groupValue} placeholder="(random groups)" onChange={(e) => setGroupValue(e.target.value)} />
+          <label className="field inline" title="The group column is in memory; any other column is read back from the dataset's file">
+            <span>Column</span>
+            <select value={column} data-testid="influence-split-column" disabled={candidates.length === 0} onChange={(e) => setSplitColumn(e.target.value)}>
+              {fileColumns === null && <option value="">(reading the columns…)</option>}
+              {fileColumns !== null && candidates.length === 0 && <option value="">(no column besides the features and label)</option>}
+              {candidates.map((c) => (
+                <option key={c.name} value={c.name}>
+                  {c.name}
+                  {ROLE_NOTE[c.role] ? ` (${ROLE_NOTE[c.role]})` : ''}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {kind === 'group' && (
+          <label className="field inline" title="Empty: hold out a random share of the column's values (groups), whole">
+            <span>Test value</span>
+            <input type="text" value={groupValue} placeholder="(random groups)" data-testid="influence-split-value" onChange={(e) => setGroupValue(e.target.value)} />
           </label>
         )}
         {kind === 'dataset' && (

@@ -240,6 +240,42 @@ test('FDR flags the planted backdoor in horse; thresholds, box selection and qua
   expect(watch.problems).toEqual([]);
 });
 
+test('the flag rule fields: each enabled with its rule, out-of-range values marked, and a budget scan flags ⌈factor·ε·n⌉ per class', async ({ page, app, watch }) => {
+  await page.goto(app.served.url);
+  await page.getByTestId('open-sample').click();
+  await expect(page.getByTestId('dataset-summary')).toBeVisible();
+  const q = page.locator('#flag-q');
+  const eps = page.locator('#flag-epsilon');
+  const factor = page.locator('#flag-budget-factor');
+  await expect(q).toBeEnabled();
+  await expect(eps).toBeDisabled();
+  await q.fill('0.9');
+  await expect(q).toHaveAttribute('aria-invalid', 'true');
+  await q.fill('0.05');
+  await expect(q).toHaveAttribute('aria-invalid', 'false');
+
+  await page.getByTestId('flag-mode').locator('input[value="budget"]').check();
+  await expect(q).toBeDisabled();
+  await expect(eps).toBeEnabled();
+  await expect(factor).toBeEnabled();
+  await factor.fill('20');
+  await expect(factor).toHaveAttribute('aria-invalid', 'true');
+  await factor.fill('1');
+  await eps.fill('0.1');
+  await expect(eps).toHaveAttribute('aria-invalid', 'false');
+  // Only the spectral detector: with factor 1 and ε 0.1 it flags ⌈0.1 · 300⌉ = 30 rows in each of 10 classes.
+  const boxes = page.getByTestId('detector-panel').locator('input[type="checkbox"][data-testid^="detector-"]');
+  for (let i = 0; i < (await boxes.count()); i++) await boxes.nth(i).uncheck();
+  await page.getByTestId('detector-spectral').check();
+  await page.getByTestId('run-scan').click();
+  await expect(page.getByTestId('job-status')).toHaveText('done', { timeout: 150_000 });
+  const scan = app.host.jobs.list().filter((j) => j.kind === 'scan').pop()!;
+  expect(scan.params).toMatchObject({ flag: { mode: 'budget', epsilon: 0.1, budgetFactor: 1 } });
+  const result = app.host.jobs.result<'scan'>(scan.id).value;
+  expect(result.runs[0].flagged.reduce((s: number, f: number) => s + f, 0)).toBe(300);
+  expect(watch.problems).toEqual([]);
+});
+
 test('cancels a long scan on a large synthetic dataset', async ({ page, app, watch }) => {
   await page.goto(app.served.url);
   await page.locator('#synth-rows').fill('200000');

@@ -33,17 +33,51 @@ function parseParams(name: DetectorName, choice: DetectorChoice): Parsed<Detecto
   return { ok: true, value: out };
 }
 
+/** The flag rules' number fields: their bounds, read by both the parser and the inputs. */
+const FLAG_FIELDS = {
+  q: { id: 'flag-q', label: 'q', title: "FDR 'q'", mode: 'fdr', step: 0.01, min: 0.0001, max: 0.5 },
+  epsilon: { id: 'flag-epsilon', label: 'ε', title: "Budget 'ε'", mode: 'budget', step: 0.01, min: 0.001, max: 0.5 },
+  budgetFactor: { id: 'flag-budget-factor', label: 'factor', title: "Budget 'factor'", mode: 'budget', step: 0.1, min: 0.1, max: 10 },
+} as const;
+type FlagField = keyof typeof FLAG_FIELDS;
+
+function parseFlagField(form: FlagForm, key: FlagField): Parsed<number> {
+  const f = FLAG_FIELDS[key];
+  return parseNumber(form[key], f.title, f.min, f.max);
+}
+
 function parseFlag(form: FlagForm): Parsed<FlagRule> {
   if (form.mode === 'rule') return { ok: true, value: { mode: 'rule' } };
   if (form.mode === 'fdr') {
-    const q = parseNumber(form.q, "FDR 'q'", 0.0001, 0.5);
+    const q = parseFlagField(form, 'q');
     return q.ok ? { ok: true, value: { mode: 'fdr', q: q.value } } : q;
   }
-  const epsilon = parseNumber(form.epsilon, "Budget 'ε'", 0.001, 0.5);
+  const epsilon = parseFlagField(form, 'epsilon');
   if (!epsilon.ok) return epsilon;
-  const budgetFactor = parseNumber(form.budgetFactor, "Budget 'factor'", 0.1, 10);
+  const budgetFactor = parseFlagField(form, 'budgetFactor');
   if (!budgetFactor.ok) return budgetFactor;
   return { ok: true, value: { mode: 'budget', epsilon: epsilon.value, budgetFactor: budgetFactor.value } };
+}
+
+/** One number field of a flag rule, enabled while its rule is chosen. */
+function FlagNumber({ field, form, onChange }: { field: FlagField; form: FlagForm; onChange: (value: string) => void }) {
+  const f = FLAG_FIELDS[field];
+  return (
+    <label className="field inline">
+      <span>{f.label}</span>
+      <input
+        id={f.id}
+        type="number"
+        step={f.step}
+        min={f.min}
+        max={f.max}
+        value={form[field]}
+        disabled={form.mode !== f.mode}
+        aria-invalid={!parseFlagField(form, field).ok}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </label>
+  );
 }
 
 function ParamField({ name, spec, value }: { name: DetectorName; spec: ParamSpec; value: string | boolean }) {
@@ -169,20 +203,7 @@ export function DetectorPanel() {
           False-discovery rate
         </label>
         <div className="mode-body">
-          <label className="field inline">
-            <span>q</span>
-            <input
-              id="flag-q"
-              type="number"
-              step="0.01"
-              min="0.0001"
-              max="0.5"
-              value={flagForm.q}
-              disabled={flagForm.mode !== 'fdr'}
-              aria-invalid={!parseNumber(flagForm.q, 'q', 0.0001, 0.5).ok}
-              onChange={(e) => setFlagForm({ q: e.target.value })}
-            />
-          </label>
+          <FlagNumber field="q" form={flagForm} onChange={(q) => setFlagForm({ q })} />
           <p className="hint">
             Needs no poison rate: Benjamini–Hochberg over all rows' p-values, so about a fraction q of the flags are
             clean rows, and a clean class gets (almost) none.
@@ -194,34 +215,8 @@ export function DetectorPanel() {
         </label>
         <div className="mode-body">
           <div className="field-pair">
-            <label className="field inline">
-              <span>ε</span>
-              <input
-                id="flag-epsilon"
-                type="number"
-                step="0.01"
-                min="0.001"
-                max="0.5"
-                value={flagForm.epsilon}
-                disabled={flagForm.mode !== 'budget'}
-                aria-invalid={!parseNumber(flagForm.epsilon, 'ε', 0.001, 0.5).ok}
-                onChange={(e) => setFlagForm({ epsilon: e.target.value })}
-              />
-            </label>
-            <label className="field inline">
-              <span>factor</span>
-              <input
-                id="flag-budget-factor"
-                type="number"
-                step="0.1"
-                min="0.1"
-                max="10"
-                value={flagForm.budgetFactor}
-                disabled={flagForm.mode !== 'budget'}
-                aria-invalid={!parseNumber(flagForm.budgetFactor, 'factor', 0.1, 10).ok}
-                onChange={(e) => setFlagForm({ budgetFactor: e.target.value })}
-              />
-            </label>
+            <FlagNumber field="epsilon" form={flagForm} onChange={(epsilon) => setFlagForm({ epsilon })} />
+            <FlagNumber field="budgetFactor" form={flagForm} onChange={(budgetFactor) => setFlagForm({ budgetFactor })} />
           </div>
           <p className="hint">
             Flags the top ⌈factor·ε·n⌉ of every class: assumes at most ε of each class is poisoned and flags that many

@@ -33,6 +33,7 @@ import type { JobInfo } from '../../shared/domain/jobs.ts';
 import { certifiedAccuracyCurve, certify } from '../../shared/engine/dpa.ts';
 import type { SoftmaxModel } from '../../shared/engine/softmax.ts';
 import { Random } from '../../shared/engine/random.ts';
+import { closeTeam, teamControl } from '../../shared/engine/team-control.ts';
 import type { InfluencePiece, Team, TrainedPiece, WhatIfPiece } from '../workers/influence.worker.ts';
 import { checkColumns, readColumns } from './columns.ts';
 import type { DatasetStore, LoadedDataset } from './datasets.ts';
@@ -129,11 +130,14 @@ export class InfluenceService {
       const data = { features: dataset.features, rows: dataset.summary.rows, cols: dataset.summary.dims, labels: dataset.labels, classCount, trainRows };
       const team = this.team('loss', trainRows.length, classCount, dataset.summary.dims);
       const [{ model, trainProb, testProb, threads }] = (await failFast<unknown>(ctx, (signal) => [
-        this.pool.run<TrainedPiece>(
-          'influence',
-          'train',
-          { ...data, testFeatures: testDataset.features, testRowCount: testDataset.summary.rows, testLabels: testLabelsAll, testRows, l2: request.l2, tol, maxIter, team },
-          { signal, onProgress: (p) => ctx.progress(from + (1 - from) * p.fraction, 'training', p.message) },
+        coordinating(
+          team,
+          this.pool.run<TrainedPiece>(
+            'influence',
+            'train',
+            { ...data, testFeatures: testDataset.features, testRowCount: testDataset.summary.rows, testLabels: testLabelsAll, testRows, l2: request.l2, tol, maxIter, team },
+            { signal, onProgress: (p) => ctx.progress(from + (1 - from) * p.fraction, 'training', p.message) },
+          ),
         ),
         ...this.helpers(data, team, request.l2, null, signal),
       ])) as [TrainedPiece & { threads: number }];
@@ -184,11 +188,14 @@ export class InfluenceService {
       const factor = method === 'exact' ? await this.ensureFactor(m, ctx, 0, 0.8) : null;
       const team = method === 'cg' ? this.team('hessian', m.info.trainRows.length, m.info.classNames.length, m.dataset.summary.dims) : null;
       const [piece] = (await failFast<unknown>(ctx, (signal) => [
-        this.pool.run<InfluencePiece>(
-          'influence',
-          'influence',
-          { ...trainData(m), ...testData(m, testRows), model: m.model, method, factor, team },
-          { signal, onProgress: (p) => ctx.progress((factor ? 0.8 : 0) + (factor ? 0.2 : 1) * p.fraction, method === 'cg' ? 'conjugate gradients' : 'solving', p.message) },
+        coordinating(
+          team,
+          this.pool.run<InfluencePiece>(
+            'influence',
+            'influence',
+            { ...trainData(m), ...testData(m, testRows), model: m.model, method, factor, team },
+            { signal, onProgress: (p) => ctx.progress((factor ? 0.8 : 0) + (factor ? 0.2 : 1) * p.fraction, method === 'cg' ? 'conjugate gradients' : 'solving', p.message) },
+          ),
         ),
         ...this.helpers(trainData(m), team, m.model.l2, m.model, signal),
       ])) as [InfluencePiece];
@@ -327,7 +334,7 @@ export class InfluenceService {
     const shared = (count: number) => new Float64Array(new SharedArrayBuffer(count * 8));
     return {
       kind,
-      control: new Int32Array(new SharedArrayBuffer((4 + helpers) * 4)),
+      control: teamControl(helpers),
       v: shared((dims + 1) * classCount),
       g: shared(helpers * classCount * dims),
       s: shared(helpers * classCount),
@@ -382,6 +389,14 @@ export class InfluenceService {
 }
 
 /** Runs parallel tasks; the first failure aborts the others (and the job's cancel aborts all). */
+/**
+ * The coordinator's task, closing its team however it settles: if it threw before its loop began, was
+ * cancelled or lost its thread, its helpers would otherwise wait for a pass forever and hold their threads.
+ */
+function coordinating<T>(team: Team | null, task: Promise<T>): Promise<T> {
+  return team ? task.finally(() => closeTeam(team.control)) : task;
+}
+
 async function failFast<T>(ctx: JobContext, start: (signal: AbortSignal) => Promise<T>[]): Promise<T[]> {
   const link = linkedAbort(ctx.signal);
   try {

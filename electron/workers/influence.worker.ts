@@ -19,6 +19,7 @@ import {
   type SoftmaxModel,
   type SoftmaxProblem,
 } from '../../shared/engine/softmax.ts';
+import { closeTeam, CLOSED, DONE, GEN, MASK, MASK_GEN, READY } from '../../shared/engine/team-control.ts';
 import { progressReporter } from './progress.ts';
 import { moveResult } from './transfer.ts';
 
@@ -48,13 +49,12 @@ interface TestData {
  * synchronised on shared memory (Atomics). The coordinator never waits for a helper that is not running: a
  * helper marks itself READY once it can compute, each pass goes only to the helpers marked when it starts
  * (MASK), and the coordinator computes the other ranges itself. So a busy pool, where a helper starts late or
- * never, costs speed, not a deadlock. Control words: GEN = pass number (−1: stop), DONE = helpers finished
- * with the current pass, CLOSED = 1 once the coordinator is done, MASK, then READY per helper.
+ * never, costs speed, not a deadlock. The control words are in shared/engine/team-control.ts.
  */
 export interface Team {
   /** 'loss': f and ∇f (softmaxLossPart); 'hessian': H·v at the model's weights (softmaxHessianPart). */
   kind: 'loss' | 'hessian';
-  /** 4 + helpers Int32 words on a SharedArrayBuffer. */
+  /** The control words (shared/engine/team-control.ts) on a SharedArrayBuffer. */
   control: Int32Array;
   /** The pass's input (weights or v), P entries. */
   v: Float64Array;
@@ -65,11 +65,6 @@ export interface Team {
   /** Row-range bounds: range 0 is the coordinator's, range h + 1 helper h's. */
   bounds: number[];
 }
-const GEN = 0;
-const DONE = 1;
-const CLOSED = 2;
-const MASK = 3;
-const READY = 4;
 
 /** One range's pass: raw g and s into the buffers, Σ CE returned ('hessian' returns 0). */
 type RangePass = (v: Float64Array, g: Float64Array, s: Float64Array) => number;
@@ -101,9 +96,11 @@ function teamPass(problem: SoftmaxProblem, weights: Float64Array | null, team: T
     mostThreads = Math.max(mostThreads, working + 1);
     if (working > 0) {
       team.v.set(v);
+      const next = Atomics.load(control, GEN) + 1;
       Atomics.store(control, MASK, mask);
+      Atomics.store(control, MASK_GEN, next);
       Atomics.store(control, DONE, 0);
-      Atomics.add(control, GEN, 1);
+      Atomics.store(control, GEN, next);
       Atomics.notify(control, GEN);
     }
     g.fill(0);
@@ -127,9 +124,7 @@ function teamPass(problem: SoftmaxProblem, weights: Float64Array | null, team: T
     return ce;
   };
   const release = () => {
-    Atomics.store(control, CLOSED, 1);
-    Atomics.store(control, GEN, -1);
-    Atomics.notify(control, GEN);
+    closeTeam(control);
     return mostThreads;
   };
   return { pass, release };
@@ -160,7 +155,9 @@ export function teamHelper(task: TrainData & { team: Team; slot: number; l2: num
     Atomics.wait(control, GEN, gen);
     gen = Atomics.load(control, GEN);
     if (gen < 0) return true;
-    if (!(Atomics.load(control, MASK) & (1 << slot))) continue;
+    // A mask published for the next pass before its GEN is not this pass's: computing it now would count
+    // this helper's DONE for a pass it has not computed.
+    if (Atomics.load(control, MASK_GEN) !== gen || !(Atomics.load(control, MASK) & (1 << slot))) continue;
     v.set(team.v);
     team.ce[slot] = pass(v, raw.g, raw.s);
     team.g.set(raw.g, slot * raw.g.length);
